@@ -1,0 +1,5 @@
+"""``python -m qegraph`` runs the command line."""
+
+from .cli import main
+
+main()

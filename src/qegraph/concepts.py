@@ -1,0 +1,194 @@
+"""Find concepts by name and describe them: labels, paradigm side, kind and source passages.
+
+Every command that takes a concept (``path``, ``neighbors``, ``viz --focus``, ``query --param``)
+resolves it here, so a CURIE, a full IRI or a label in either language works the same everywhere.
+
+>>> from qegraph import load
+>>> g = load()
+>>> resolve_concept(g, "个性化教育") == resolve_concept(g, "Personalized Education")
+True
+>>> side(g, resolve_concept(g, "rote learning"))
+'exam'
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Literal as TypingLiteral
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+from .errors import ConceptLookupError
+from .namespaces import PREFIXES, QE
+
+__all__ = [
+    "LANGUAGES",
+    "Side",
+    "concept_nodes",
+    "curie",
+    "label",
+    "primary_type",
+    "resolve_concept",
+    "side",
+    "source_passages",
+]
+
+Side = TypingLiteral["quality", "exam", "neutral"]
+
+#: The two label languages of the graph; ``zh-Hans`` is Simplified Chinese.
+LANGUAGES = ("en", "zh-Hans")
+
+_SIDE_CLASSES = {QE.QualityEducationElement: "quality", QE.ExamOrientedTrait: "exam"}
+_LABEL_PROPS = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
+
+
+def curie(iri: str | URIRef) -> str:
+    """``iri`` shortened with the standard prefixes, or unchanged when none fits.
+
+    >>> curie("https://w3id.org/qegraph/critical-thinking")
+    'qe:critical-thinking'
+    """
+    text = str(iri)
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns) and len(ns) > len(best):
+            best, chosen = ns, prefix
+    if best:
+        local = text[len(best) :]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{chosen}:{local}"
+    return text
+
+
+def label(graph: Graph, node: URIRef, lang: str = "en") -> str:
+    """The preferred label of ``node`` in ``lang``, falling back to the other language, then CURIE.
+
+    >>> from qegraph import load
+    >>> label(load(), QE["critical-thinking"], "zh-Hans")
+    '批判性思维'
+    """
+    fallback = None
+    for prop in _LABEL_PROPS:
+        for value in graph.objects(node, prop):
+            if isinstance(value, Literal):
+                if value.language == lang:
+                    return str(value)
+                if fallback is None and prop != SKOS.altLabel:
+                    fallback = str(value)
+    return fallback if fallback is not None else curie(node)
+
+
+def concept_nodes(graph: Graph) -> set[URIRef]:
+    """All IRIs typed ``skos:Concept`` in ``graph``."""
+    return {n for n in graph.subjects(RDF.type, SKOS.Concept) if isinstance(n, URIRef)}
+
+
+def _superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
+    seen: set[URIRef] = set()
+    todo = [cls]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef))
+    return seen
+
+
+def side(graph: Graph, node: URIRef) -> Side:
+    """Which paradigm ``node`` belongs to: ``'quality'``, ``'exam'`` or ``'neutral'``.
+
+    A node is on a side when one of its types is, or is a subclass of, ``qe:QualityEducationElement``
+    or ``qe:ExamOrientedTrait``.
+    """
+    for cls in graph.objects(node, RDF.type):
+        if isinstance(cls, URIRef):
+            for sup in _superclasses(graph, cls):
+                if sup in _SIDE_CLASSES:
+                    return _SIDE_CLASSES[sup]  # type: ignore[return-value]
+    return "neutral"
+
+
+def primary_type(graph: Graph, node: URIRef) -> URIRef | None:
+    """The most specific ``qe:`` class of ``node`` (ignoring the side classes), if any.
+
+    >>> from qegraph import load
+    >>> curie(primary_type(load(), QE["critical-thinking"]))
+    'qe:Competency'
+    """
+    candidates = [
+        c
+        for c in graph.objects(node, RDF.type)
+        if isinstance(c, URIRef) and str(c).startswith(str(QE)) and c not in _SIDE_CLASSES
+    ]
+    if not candidates:
+        return None
+    # Most specific first: a class with more superclasses is deeper in the hierarchy.
+    return sorted(candidates, key=lambda c: (-len(_superclasses(graph, c)), str(c)))[0]
+
+
+def source_passages(graph: Graph, node: URIRef) -> list[URIRef]:
+    """The source passages of every claim whose subject or object is ``node``, in document order."""
+    passages: set[URIRef] = set()
+    for position in (RDF.subject, RDF.object):
+        for claim in graph.subjects(position, node):
+            passages.update(
+                p for p in graph.objects(claim, PROV.wasDerivedFrom) if isinstance(p, URIRef)
+            )
+    return sorted(passages, key=lambda p: _passage_key(graph, p))
+
+
+def _passage_key(graph: Graph, passage: URIRef) -> tuple[str, int]:
+    doc = graph.value(passage, DCTERMS.isPartOf)
+    number = graph.value(passage, QE.paragraphNumber)
+    return (str(doc), int(number) if number is not None else 0)
+
+
+def _expand(text: str) -> str | None:
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if "://" in text or text.startswith("urn:"):
+        return text
+    if ":" in text:
+        prefix, local = text.split(":", 1)
+        if prefix in PREFIXES and " " not in local:
+            return PREFIXES[prefix] + local
+    return None
+
+
+def resolve_concept(graph: Graph, name: str) -> URIRef:
+    """The IRI of the resource named by a CURIE, an IRI, or a label in either language.
+
+    Labels match case-insensitively on ``skos:prefLabel``, ``rdfs:label`` and ``skos:altLabel``.
+
+    Raises
+    ------
+    ConceptLookupError
+        No resource has that name (close matches are suggested), or several do (all are listed).
+    """
+    text = name.strip()
+    iri = _expand(text)
+    if iri is not None:
+        node = URIRef(iri)
+        if (node, None, None) in graph or (None, None, node) in graph:
+            return node
+        raise ConceptLookupError(f"unknown concept {name!r}: no such IRI in the graph")
+    wanted = text.casefold()
+    matches: set[URIRef] = set()
+    names: dict[str, set[URIRef]] = {}
+    for prop in _LABEL_PROPS:
+        for subject, value in graph.subject_objects(prop):
+            if isinstance(subject, URIRef) and isinstance(value, Literal):
+                key = str(value).casefold()
+                names.setdefault(key, set()).add(subject)
+                if key == wanted:
+                    matches.add(subject)
+    if len(matches) == 1:
+        return matches.pop()
+    if matches:
+        listed = "; ".join(f"{curie(m)} ({label(graph, m)})" for m in sorted(matches, key=str))
+        raise ConceptLookupError(f"{name!r} is ambiguous; it names: {listed}")
+    close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise ConceptLookupError(f"unknown concept {name!r}{hint}")

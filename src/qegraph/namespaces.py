@@ -1,0 +1,57 @@
+"""The qegraph namespace and the standard prefixes every graph and query gets.
+
+>>> str(QE)
+'https://w3id.org/qegraph/'
+>>> PREFIXES["skos"]
+'http://www.w3.org/2004/02/skos/core#'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+__all__ = ["ESCO", "PREFIXES", "QE", "UNESCO", "VANN", "bind_prefixes", "sparql_prologue"]
+
+QE = Namespace("https://w3id.org/qegraph/")
+VANN = Namespace("http://purl.org/vocab/vann/")
+UNESCO = Namespace("http://vocabularies.unesco.org/thesaurus/")
+ESCO = Namespace("http://data.europa.eu/esco/skill/")
+
+#: Prefixes declared in every export and pre-bound in every query (a query's own PREFIX wins).
+PREFIXES: dict[str, str] = {
+    "qe": str(QE),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "vann": str(VANN),
+    "sh": "http://www.w3.org/ns/shacl#",
+    "unesco": str(UNESCO),
+    "esco": str(ESCO),
+}
+
+
+def bind_prefixes(graph):  # noqa: ANN001, ANN201 - rdflib types stay out of import time
+    """Bind the standard prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph
+
+
+def sparql_prologue(query_text: str = "") -> str:
+    """PREFIX lines for the standard prefixes that ``query_text`` does not declare itself.
+
+    >>> "PREFIX qe:" in sparql_prologue("SELECT * {}")
+    True
+    >>> "PREFIX qe:" in sparql_prologue("PREFIX qe: <urn:x:> SELECT * {}")
+    False
+    """
+    import re
+
+    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([\w.-]*)\s*:", query_text)}
+    return "".join(
+        f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p.lower() not in declared
+    )
