@@ -45,12 +45,12 @@ class Session:
         return self._graph
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+def _show_warning(message, category, filename, lineno, file=None, line=None):
     click.echo(f"warning: {message}", err=True)
 
 
 class QegraphGroup(click.Group):
-    """Turns qegraph errors into ``Error: message`` plus the error's exit code, never a traceback."""
+    """Turns qegraph errors into ``Error: message`` and the error's exit code, no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         warnings.showwarning = _show_warning
@@ -113,8 +113,12 @@ def main(ctx: click.Context, data: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
-    show_default=True, help="Report as readable text, as the SHACL report graph, or as JSON.",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="Report as readable text, as the SHACL report graph, or as JSON.",
 )
 @output_option
 @pass_session

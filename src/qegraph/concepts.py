@@ -99,8 +99,8 @@ def _superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
 def side(graph: Graph, node: URIRef) -> Side:
     """Which paradigm ``node`` belongs to: ``'quality'``, ``'exam'`` or ``'neutral'``.
 
-    A node is on a side when one of its types is, or is a subclass of, ``qe:QualityEducationElement``
-    or ``qe:ExamOrientedTrait``.
+    A node is on a side when one of its types is, or is a subclass of,
+    ``qe:QualityEducationElement`` or ``qe:ExamOrientedTrait``.
     """
     for cls in graph.objects(node, RDF.type):
         if isinstance(cls, URIRef):

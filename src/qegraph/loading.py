@@ -84,7 +84,9 @@ def guess_format(path: str | os.PathLike[str] | Traversable) -> str:
         return FORMAT_BY_SUFFIX[suffix]
     except KeyError:
         known = ", ".join(sorted(FORMAT_BY_SUFFIX))
-        raise InputError(f"{name}: unknown RDF file type {suffix or '(none)'}; use one of {known}")
+        raise InputError(
+            f"{name}: unknown RDF file type {suffix or '(none)'}; use one of {known}"
+        ) from None
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -176,9 +178,7 @@ def iter_quads(
 
     try:
         for quad in ox.parse(input=data, format=ox_format, path=None, base_iri=None):
-            yield term(quad.subject), term(quad.predicate), term(quad.object), term(
-                quad.graph_name
-            )
+            yield term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name)
     except SyntaxError as err:
         raise InputError(_syntax_message(display, err)) from None
     except (ValueError, OSError) as err:

@@ -34,7 +34,7 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def bind_prefixes(graph):  # noqa: ANN001, ANN201 - rdflib types stay out of import time
+def bind_prefixes(graph):
     """Bind the standard prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
