@@ -15,26 +15,37 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .analysis import AnalysisReport, analyze, contrast_matrix, plot_report, scores_graph
     from .errors import (
         BackendError,
         ConceptLookupError,
         ExportError,
+        GraphTooLargeError,
         InputError,
         NetworkRefusedError,
         QegraphError,
         QueryError,
         QueryTimeoutError,
     )
+    from .exporting import export, serialize, to_turtle
     from .loading import load, load_dataset
     from .namespaces import PREFIXES, QE
+    from .ontodoc import render_docs, write_docs
+    from .paths import explain_paths, neighbors
+    from .pipeline import BuildResult, build
+    from .projection import communities, degree, pagerank, project
+    from .reasoning import owl_rl_closure
+    from .sparql import QueryResult, named_queries, query, run_query
     from .stats import graph_stats
     from .validation import ValidationReport, validate
+    from .viewer import Viewer, viz
 
 # name -> module that defines it; each feature module adds its public names here.
 _EXPORTS: dict[str, str] = {
     "BackendError": "errors",
     "ConceptLookupError": "errors",
     "ExportError": "errors",
+    "GraphTooLargeError": "errors",
     "InputError": "errors",
     "NetworkRefusedError": "errors",
     "QegraphError": "errors",
@@ -44,9 +55,34 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "loading",
     "PREFIXES": "namespaces",
     "QE": "namespaces",
+    "export": "exporting",
+    "serialize": "exporting",
+    "to_turtle": "exporting",
+    "owl_rl_closure": "reasoning",
+    "QueryResult": "sparql",
+    "named_queries": "sparql",
+    "query": "sparql",
+    "run_query": "sparql",
+    "AnalysisReport": "analysis",
+    "analyze": "analysis",
+    "contrast_matrix": "analysis",
+    "plot_report": "analysis",
+    "scores_graph": "analysis",
+    "explain_paths": "paths",
+    "neighbors": "paths",
+    "communities": "projection",
+    "degree": "projection",
+    "pagerank": "projection",
+    "project": "projection",
     "graph_stats": "stats",
     "validate": "validation",
     "ValidationReport": "validation",
+    "Viewer": "viewer",
+    "viz": "viewer",
+    "render_docs": "ontodoc",
+    "write_docs": "ontodoc",
+    "BuildResult": "pipeline",
+    "build": "pipeline",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

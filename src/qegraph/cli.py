@@ -24,6 +24,8 @@ from .errors import EXIT_INTERRUPTED, QegraphError
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .backends import Backend
+
 __all__ = ["main"]
 
 
@@ -34,14 +36,33 @@ class Session:
     data: tuple[str, ...] = ()
     store: str | None = None
     endpoint: str | None = None
+    graph_iri: str | None = None
     _graph: Graph | None = field(default=None, repr=False)
 
-    def graph(self) -> Graph:
-        """The bundled ontology merged with ``--data`` files, loaded once per command."""
-        if self._graph is None:
-            from .loading import load
+    def backend(self, gsp: str | None = None) -> Backend:
+        """The backend chosen by ``--store`` / ``--endpoint`` (rdflib in memory by default)."""
+        from .backends import open_backend
 
-            self._graph = load(self.data)
+        return open_backend(
+            store=self.store,
+            endpoint=self.endpoint,
+            data=self.data,
+            graph_iri=self.graph_iri,
+            gsp=gsp,
+        )
+
+    def graph(self) -> Graph:
+        """The graph every command reads, opened once per command: the bundled ontology merged
+        with ``--data`` files in memory, or what ``load`` put in the store or endpoint."""
+        if self._graph is None:
+            if self.data and (self.store or self.endpoint):
+                from .errors import InputError
+
+                raise InputError(
+                    "--data merges files in memory; with --store or --endpoint, "
+                    "put them in with: qegraph ... load FILE"
+                )
+            self._graph = self.backend().graph()
         return self._graph
 
 
@@ -96,15 +117,43 @@ pass_session = click.make_pass_decorator(Session)
 
 @click.group(cls=QegraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @data_option
+@click.option(
+    "--store",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Use an on-disk Oxigraph store (fill it once with `load`).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Use a SPARQL 1.1 endpoint (fill it with `load`).",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    default=None,
+    help="The named graph of the store or endpoint [default: https://w3id.org/qegraph/graph].",
+)
 @click.version_option(package_name="qegraph", prog_name="qegraph")
 @click.pass_context
-def main(ctx: click.Context, data: tuple[str, ...]) -> None:
+def main(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    store: str | None,
+    endpoint: str | None,
+    graph_iri: str | None,
+) -> None:
     """qegraph: the quality-education knowledge graph.
 
     Explore, query, validate, analyse and visualise a bilingual RDF concept map of quality
     education (素质教育) and its opposite, exam-oriented education (应试教育).
     """
-    ctx.obj = Session(data=data)
+    if store is not None and endpoint is not None:
+        raise click.UsageError("give --store or --endpoint, not both")
+    ctx.obj = Session(data=data, store=store, endpoint=endpoint, graph_iri=graph_iri)
 
 
 # --- ontology: validate, stats -------------------------------------------------------------
@@ -163,11 +212,601 @@ def _emit(text: str, output: str | None) -> None:
 
 # --- query and export (issue 3) ------------------------------------------------------------
 
+# Kept here (not imported from qegraph.formatting/exporting) so `--help` loads no rdflib;
+# tests/test_cli_query.py checks that they match the library's lists.
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld")
+EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf", "csv")
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Read the query from FILE (`-` for standard input).",
+)
+@click.option("--name", metavar="CQ-NN", default=None, help="Run a named query (see `queries`).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='Bind ?NAME before the query runs: an IRI, a CURIE, a "literal"@lang, a number or a '
+    "concept label in English or Chinese (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default=None,
+    help="SELECT/ASK: table (default on a terminal), csv (default otherwise), tsv, json, xml. "
+    "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, xml.",
+)
+@click.option(
+    "--lang", default="en", show_default=True, help="Label language in tables (en or zh-Hans)."
+)
+@click.option("--reason", is_flag=True, help="Answer over the OWL RL closure (inferred triples).")
+@click.option("--allow-network", is_flag=True, help="Permit SERVICE (federated queries).")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Stop the query after SECONDS (0: no limit).",
+)
+@output_option
+@pass_session
+def query(
+    session: Session,
+    text: str | None,
+    query_file: str | None,
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    lang: str,
+    reason: bool,
+    allow_network: bool,
+    timeout: float,
+    output: str | None,
+) -> None:
+    """Run a SPARQL query: TEXT, -f FILE or --name CQ-NN (exactly one).
+
+    The standard prefixes (qe, rdf, rdfs, owl, xsd, skos, prov, dcterms...) are pre-bound; a
+    PREFIX in the query wins. SERVICE, LOAD and updates are refused.
+    """
+    from .errors import QueryError
+    from .formatting import answer
+
+    given = [g for g in (text, query_file, name) if g is not None]
+    if len(given) != 1:
+        raise QueryError("give the query as TEXT, -f FILE or --name CQ-NN (exactly one)")
+    if query_file is not None:
+        text = _read_query_file(query_file)
+    elif name is not None:
+        from .sparql import named_query
+
+        text = named_query(name).text
+    assert text is not None
+    try:
+        result = answer(
+            session.graph(),
+            text if query_file is None and name is None else _literal_query(text),
+            params=params,
+            reason=reason,
+            allow_network=allow_network,
+            timeout=timeout or None,
+            fmt=fmt,
+            lang=lang,
+            terminal=output is None and sys.stdout.isatty(),
+        )
+    except QueryError as err:
+        if query_file in (None, "-"):
+            raise
+        raise QueryError(f"{query_file}: {err}") from None  # name the file (issue 4)
+    _emit(result, output)
+
+
+def _literal_query(text: str) -> str:
+    """Query text that `answer` must not read as a file name or CQ-NN."""
+    return text if "\n" in text or not text.strip().endswith(".rq") else text + "\n"
+
+
+def _read_query_file(path: str) -> str:
+    from .errors import QueryError
+
+    if path == "-":
+        return click.get_text_stream("stdin").read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise QueryError(f"{path}: no such query file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"{path}: cannot read the query file ({err})") from None
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def queries(fmt: str) -> None:
+    """List the named queries (competency questions) with their question."""
+    from .sparql import named_queries
+
+    found = named_queries()
+    if fmt == "json":
+        import json
+
+        items = [{"name": q.name, "question": q.question, "file": q.file_name} for q in found]
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    width = max((len(q.name) for q in found), default=0)
+    for item in found:
+        click.echo(f"{item.name.ljust(width)}  {item.question}")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="turtle",
+    show_default=True,
+    help="RDF (turtle, nt, nquads, trig, jsonld, xml), graphs for Gephi/Cytoscape (graphml, "
+    "gexf) or csv (nodes.csv + edges.csv).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default=None,
+    help="Write to PATH atomically (a folder for csv) instead of standard output.",
+)
+@click.option("--inferred", is_flag=True, help="Export the OWL RL closure (inferred triples too).")
+@click.option(
+    "--construct",
+    metavar="QUERY",
+    default=None,
+    help="Export only what this CONSTRUCT query builds (text, a .rq file or CQ-NN).",
+)
+@pass_session
+def export(
+    session: Session, fmt: str, output: str | None, inferred: bool, construct: str | None
+) -> None:
+    """Export the graph for other tools; Turtle output is deterministic (diffs cleanly)."""
+    from . import exporting
+
+    if fmt in ("nquads", "trig") and not (session.store or session.endpoint) and not construct:
+        from .loading import load_dataset
+
+        source = load_dataset(session.data)
+    else:
+        source = session.graph()
+    if output is not None:
+        for path in exporting.export(source, fmt, output, inferred=inferred, construct=construct):
+            click.echo(f"wrote {path}", err=True)
+        return
+    if fmt == "csv":
+        from .errors import ExportError
+
+        raise ExportError("csv writes two files (nodes.csv, edges.csv): give a folder with -o")
+    chosen = exporting.select_graph(source, inferred=inferred, construct=construct)
+    click.echo(exporting.serialize(chosen, fmt), nl=False)
+
+
 # --- analysis (issue 5) --------------------------------------------------------------------
+
+_LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Report as aligned text tables, JSON or Markdown.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many concepts each ranking lists.",
+)
+@click.option(
+    "--plot",
+    "plot_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Also draw PNG and SVG charts into DIR (created if missing).",
+)
+@click.option(
+    "--rdf",
+    "rdf_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also write every concept's scores and community as Turtle to FILE.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "networkx", "igraph"]),
+    default="auto",
+    show_default=True,
+    help="networkx (exact), igraph (fast; samples betweenness and closeness), or auto by size.",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Seed of communities and sampling."
+)
+@output_option
+@pass_session
+def analyze(
+    session: Session,
+    fmt: str,
+    top: int,
+    plot_dir: str | None,
+    rdf_path: str | None,
+    engine: str,
+    seed: int,
+    output: str | None,
+) -> None:
+    """Centrality, communities, paradigm sides and the quality-versus-exam contrast matrix.
+
+    Summarises the concept graph (nodes, edges, density, components, degree distribution), ranks
+    concepts by degree, betweenness, PageRank and closeness, finds Louvain communities (fixed
+    seed) and lists each quality-education element against the exam-oriented traits it opposes,
+    grouped by contrast axis.
+    """
+    from .analysis import analyze as run_analysis
+    from .analysis import plot_report
+
+    report = run_analysis(session.graph(), top, seed=seed, engine=engine)
+    if plot_dir is not None:
+        for path in plot_report(report, plot_dir):
+            click.echo(f"wrote {path}", err=True)
+    if rdf_path is not None:
+        from .atomic import atomic_write_text
+
+        atomic_write_text(rdf_path, report.to_graph().serialize(format="turtle"))
+        click.echo(f"wrote {rdf_path}", err=True)
+    _emit(report.render(fmt), output)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--all", "all_paths", is_flag=True, help="List every simple path, not one shortest path."
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The longest path in steps (default for --all: 4).",
+)
+@click.option(
+    "--lang", type=_LANG_CHOICE, default="en", show_default=True, help="Language of the labels."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_session
+def path(
+    session: Session,
+    source: str,
+    target: str,
+    all_paths: bool,
+    max_length: int | None,
+    lang: str,
+    fmt: str,
+) -> None:
+    """How SOURCE and TARGET connect, as sentences ("A -- respects -> B").
+
+    Concepts are given by CURIE (qe:critical-thinking), IRI, or label in English or Chinese,
+    case-insensitive. An ambiguous name lists its candidates; an unknown one suggests close
+    matches (exit 2).
+    """
+    from .paths import explain_paths
+
+    report = explain_paths(
+        session.graph(), source, target, all_paths=all_paths, max_length=max_length, lang=lang
+    )
+    click.echo(report.render(fmt), nl=fmt == "text")
+
+
+@main.command()
+@click.argument("concept")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="How many steps away to look.",
+)
+@click.option(
+    "--lang", type=_LANG_CHOICE, default="en", show_default=True, help="Language of the labels."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_session
+def neighbors(session: Session, concept: str, depth: int, lang: str, fmt: str) -> None:
+    """The concepts within --depth steps of CONCEPT and the relations that reach them."""
+    from .paths import neighbors as neighborhood
+
+    report = neighborhood(session.graph(), concept, depth=depth, lang=lang)
+    click.echo(report.render(fmt), nl=fmt == "text")
+
 
 # --- viewer, docs, build (issue 6) ---------------------------------------------------------
 
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="graph.html",
+    show_default=True,
+    help="Where to write the page (atomically).",
+)
+@click.option("--focus", metavar="CONCEPT", help="Draw only the neighbourhood of this concept.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="With --focus: how many relations away a concept may be.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="K",
+    help="Keep only the K most central concepts (by --size-by).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh-Hans"]),
+    default="en",
+    show_default=True,
+    help="Label language when the page opens (switchable in the page).",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(["side", "type", "community"]),
+    default="side",
+    show_default=True,
+    help="Colour concepts by paradigm side, by type or by Louvain community.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["degree", "pagerank"]),
+    default="degree",
+    show_default=True,
+    help="Size concepts by degree or by PageRank.",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
+@pass_session
+def viz(
+    session: Session,
+    output: str,
+    focus: str | None,
+    depth: int,
+    top: int | None,
+    lang: str,
+    color_by: str,
+    size_by: str,
+    open_page: bool,
+) -> None:
+    """Write the interactive viewer: one offline HTML page of the concept map.
+
+    Search in English or Chinese, filter by type and side, switch the labels' language, and click
+    a concept for its definition, relations and source passages. Above 2,000 concepts, pick a part
+    with --focus or --top.
+    """
+    from .viewer import viz as render_viewer
+
+    page = render_viewer(
+        session.graph(),
+        focus=focus,
+        depth=depth,
+        top=top,
+        lang=lang,
+        color_by=color_by,
+        size_by=size_by,
+    )
+    path = page.write(output)
+    click.echo(f"wrote {path} ({page.nodes} concepts, {page.edges} relations)")
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="qegraph-docs",
+    show_default=True,
+    help="Folder to write the documentation into (created if missing).",
+)
+@pass_session
+def docs(session: Session, out_dir: str) -> None:
+    """Write the HTML documentation of the ontology: every class, property and concept."""
+    from .ontodoc import write_docs
+
+    for path in write_docs(session.graph(), out_dir):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="qegraph-build",
+    show_default=True,
+    help="Folder to write everything into (created if missing).",
+)
+@pass_session
+def build(session: Session, out_dir: str) -> None:
+    """Validate the graph and write Turtle, JSON-LD, the viewer, the docs and the reports.
+
+    Everything goes into one folder. Exits 1 (after writing) when the graph does not conform.
+    """
+    from .pipeline import build as run_build
+
+    result = run_build(session.graph(), out_dir)
+    click.echo(result.render())
+    if not result.conforms:
+        sys.exit(1)
+
+
 # --- backends and serve (issue 7) ----------------------------------------------------------
+
+
+@main.command("load")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    default=None,
+    help="The named graph to replace (default: the global --graph, else qegraph's).",
+)
+@click.option(
+    "--gsp",
+    metavar="URL",
+    default=None,
+    help="With --endpoint: its Graph Store Protocol URL (guessed for Oxigraph's /query).",
+)
+@click.option("--no-bundled", is_flag=True, help="Load only FILES, not the bundled ontology.")
+@pass_session
+def load_command(
+    session: Session,
+    files: tuple[str, ...],
+    graph_iri: str | None,
+    gsp: str | None,
+    no_bundled: bool,
+) -> None:
+    """Write the bundled ontology and FILES into the --store or --endpoint backend.
+
+    The named graph is replaced as a whole, so running the same load twice changes nothing.
+    An interrupted or failed load leaves the store as it was. Without --store or --endpoint,
+    the files are only parsed and checked.
+    """
+    if graph_iri is not None:
+        session.graph_iri = graph_iri
+    backend = session.backend(gsp=gsp)
+    files = (*session.data, *files)
+    bundled = not no_bundled
+    if sys.stderr.isatty():
+        total = backend.total_bytes(files, bundled)
+        with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+            state = {"done": 0}
+
+            def advance(done: int) -> None:
+                bar.update(max(0, min(done, total) - state["done"]))
+                state["done"] = max(state["done"], min(done, total))
+
+            report = backend.load(files, bundled=bundled, progress=advance)
+    else:
+        report = backend.load(files, bundled=bundled)
+    click.echo(report.render())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any)."
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) per answer; more are cut and flagged as truncated.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(min=256),
+    help="Largest request body or URL.",
+)
+@click.option(
+    "--workers", default=4, show_default=True, type=click.IntRange(min=1), help="Queries at once."
+)
+@click.option("--cors", metavar="ORIGIN", default=None, help="Allow this origin (`*`: any).")
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    metavar="NAME",
+    multiple=True,
+    help="Another name accepted in the Host header (repeatable).",
+)
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+@pass_session
+def serve(
+    session: Session,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_request_bytes: int,
+    workers: int,
+    cors: str | None,
+    allowed_hosts: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Serve a read-only SPARQL endpoint (/sparql), the viewer (/) and the docs (/docs/).
+
+    Queries run on the current backend (memory, --store or --endpoint). UPDATE, LOAD and
+    SERVICE are refused. Ctrl-C stops the server.
+    """
+    from .server import ServerConfig
+    from .server import serve as run_server
+
+    config = ServerConfig(
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_request_bytes=max_request_bytes,
+        workers=workers,
+        cors=cors,
+        allowed_hosts=allowed_hosts,
+        log=not quiet,
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, not only on this machine", err=True)
+
+    def ready(server) -> None:
+        base = server.url.rsplit("/", 1)[0]
+        click.echo(
+            f"serving {server.url} (viewer {base}/, docs {base}/docs/); Ctrl-C stops", err=True
+        )
+
+    run_server(session.graph(), config, on_ready=ready)
+    click.echo("stopped", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .errors import ConceptLookupError
-from .namespaces import PREFIXES, QE
+from .namespaces import PREFIXES, QE, language_tag
 
 __all__ = [
     "LANGUAGES",
@@ -28,6 +28,7 @@ __all__ = [
     "concept_nodes",
     "curie",
     "label",
+    "language_tag",
     "primary_type",
     "resolve_concept",
     "side",
@@ -69,10 +70,11 @@ def label(graph: Graph, node: URIRef, lang: str = "en") -> str:
     '批判性思维'
     """
     fallback = None
+    wanted = lang.lower()  # rdflib lower-cases language tags; BCP 47 compares without case
     for prop in _LABEL_PROPS:
         for value in graph.objects(node, prop):
             if isinstance(value, Literal):
-                if value.language == lang:
+                if value.language is not None and value.language.lower() == wanted:
                     return str(value)
                 if fallback is None and prop != SKOS.altLabel:
                     fallback = str(value)

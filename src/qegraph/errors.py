@@ -14,6 +14,7 @@ __all__ = [
     "BackendError",
     "ConceptLookupError",
     "ExportError",
+    "GraphTooLargeError",
     "InputError",
     "NetworkRefusedError",
     "QegraphError",
@@ -50,6 +51,10 @@ class ConceptLookupError(QegraphError):
 
 class ExportError(QegraphError):
     """A graph cannot be written faithfully in the asked format, or the output is unwritable."""
+
+
+class GraphTooLargeError(QegraphError):
+    """A graph is too large to draw; the message says how to pick a part of it (--focus, --top)."""
 
 
 class NetworkRefusedError(QegraphError):

@@ -11,7 +11,10 @@ True
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from importlib.resources.abc import Traversable
@@ -21,12 +24,14 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
-from .errors import InputError
-from .namespaces import QE, bind_prefixes
+from .errors import InputError, NetworkRefusedError
+from .namespaces import QE, bind_prefixes, language_tag
 from .resources import module_files
+from .safety import no_network
 
 __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
+    "DEFAULT_MAX_NESTING",
     "FORMAT_BY_SUFFIX",
     "QegraphWarning",
     "guess_format",
@@ -38,6 +43,10 @@ __all__ = [
 
 #: Largest input file accepted unless the caller raises it (env ``QEGRAPH_MAX_INPUT_BYTES``).
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+#: Deepest bracket or element nesting accepted unless raised (env ``QEGRAPH_MAX_NESTING``):
+#: rdflib's serializers recurse once per level and its JSON-LD writer fails near 150 levels.
+DEFAULT_MAX_NESTING = 100
 
 #: rdflib-style format names by file suffix.
 FORMAT_BY_SUFFIX = {
@@ -66,6 +75,7 @@ _OX_FORMATS = {
 }
 
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = str(XSD.string)
 
 
 class QegraphWarning(UserWarning):
@@ -122,14 +132,174 @@ def _read(source: str | os.PathLike[str] | Traversable, limit: int) -> tuple[str
     return display, data
 
 
-def _syntax_message(display: str, err: SyntaxError) -> str:
+def _syntax_message(display: str, err: SyntaxError, data: bytes) -> str:
     text = str(err.msg if hasattr(err, "msg") else err)
     # Oxigraph says "Parser error at line 3 between columns 6 and 11: <why>"; keep the why.
     why = text.split(": ", 1)[1] if text.startswith("Parser error") and ": " in text else text
     line, col = err.lineno, err.offset
     if line:
         return f"{display}:{line}:{col or 1}: {why}"
+    # RDF/XML errors carry no position; find the quoted culprit ('IRI') in the file instead.
+    quoted = re.search(r"'([^']+)'", why)
+    where = _locate(data, quoted.group(1)) if quoted else None
+    if where:
+        return f"{display}:{where[0]}:{where[1]}: {why}"
     return f"{display}: {why}"
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset; the column counts characters."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _locate(data: bytes, text: str) -> tuple[int, int] | None:
+    """(line, column) of the first occurrence of ``text``, as written or escaped (JSON, XML)."""
+    escaped = (json.dumps(text)[1:-1], html.escape(text), html.escape(text, quote=False))
+    for needle in (text, *escaped):
+        offset = data.find(needle.encode("utf-8"))
+        if offset >= 0:
+            return _position(data, offset)
+    return None
+
+
+def _max_nesting() -> int:
+    return int(os.environ.get("QEGRAPH_MAX_NESTING", DEFAULT_MAX_NESTING))
+
+
+def _too_deep(display: str, line: int, limit: int) -> InputError:
+    return InputError(
+        f"nesting too deep at {display}:{line} (more than {limit} levels; "
+        "raise QEGRAPH_MAX_NESTING to allow it)"
+    )
+
+
+# Tokens that can hide brackets (strings, IRIs, comments), and the brackets themselves.
+_TURTLE_TOKENS = re.compile(
+    rb'"""(?:"{0,2}(?:[^"\\]|\\.))*"""'
+    rb"|'''(?:'{0,2}(?:[^'\\]|\\.))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb'|<(?:[^<>"{}|^`\\\x00-\x20]|\\.)*>'
+    rb"|#[^\n\r]*"
+    rb"|[\[\](){}]",
+    re.DOTALL,
+)
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_OPENERS = frozenset(b"[({")
+
+
+def _check_nesting(display: str, data: bytes, tokens: re.Pattern[bytes], limit: int) -> None:
+    """Refuse brackets nested deeper than ``limit``: parsers and serializers recurse on them."""
+    if sum(data.count(c) for c in (b"[", b"(", b"{")) <= limit:
+        return  # cannot nest deeper than it has openers: skip the scan
+    depth = 0
+    for match in tokens.finditer(data):
+        token = match.group()
+        if len(token) != 1:
+            continue
+        if token[0] in _OPENERS:
+            depth += 1
+            if depth > limit:
+                raise _too_deep(display, _position(data, match.start())[0], limit)
+        else:
+            depth -= 1
+
+
+class _Refused(Exception):
+    pass
+
+
+def _check_xml(display: str, data: bytes, limit: int) -> None:
+    """Well-formed, no DOCTYPE (entity bombs, external entities), bounded depth: checked by expat.
+
+    Oxigraph's RDF/XML parser expands internal entities, accepts an unclosed document and is
+    quadratic in the nesting depth, so a fast expat pass goes first.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    depth = 0
+
+    def doctype(*_args: Any) -> None:
+        raise _Refused(
+            f"{display}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: "
+            "RDF/XML with a <!DOCTYPE> is refused (entity expansion, external entities)"
+        )
+
+    def start(*_args: Any) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > limit:
+            raise _Refused(str(_too_deep(display, parser.CurrentLineNumber, limit)))
+
+    def end(*_args: Any) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except _Refused as err:
+        raise InputError(str(err)) from None
+    except expat.ExpatError as err:
+        why = expat.errors.messages[err.code]
+        raise InputError(f"{display}:{err.lineno}:{err.offset + 1}: {why}") from None
+
+
+def _iter_contexts(node: Any) -> Iterator[Any]:
+    """Every ``@context`` and ``@import`` value in a parsed JSON-LD document."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context", "@import"):
+                    yield value
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _check_json_contexts(display: str, data: bytes) -> None:
+    """Refuse a JSON-LD ``@context`` (or ``@import``) given by URL: it would be fetched."""
+    if b'"@context"' not in data and b'"@import"' not in data:
+        return
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return  # malformed: the RDF parser reports where
+    for value in _iter_contexts(document):
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                where = _locate(data, item)
+                at = f"{display}:{where[0]}:{where[1]}" if where else display
+                kind = "a local file" if item.lower().startswith("file:") else "the network"
+                raise NetworkRefusedError(
+                    f"{at}: JSON-LD context {item!r} would be fetched from {kind}; qegraph "
+                    "never fetches contexts (put the context object inline in the file)"
+                )
+
+
+def _check_iri(value: str, display: str, data: bytes) -> None:
+    """Reject an IRI that Oxigraph's strict mode refuses; for formats parsed leniently."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except ValueError as err:
+        where = _locate(data, value)
+        at = f"{display}:{where[0]}:{where[1]}" if where else display
+        if ":" not in value:
+            raise InputError(
+                f"{at}: {value!r} is not an IRI (a relative IRI, or a term that no @context "
+                "maps; JSON-LD would drop it silently)"
+            ) from None
+        raise InputError(f"{at}: invalid IRI {value!r}: {err}") from None
 
 
 def iter_quads(
@@ -140,26 +310,56 @@ def iter_quads(
 ) -> Iterator[tuple[Any, Any, Any, Any]]:
     """Parse one RDF file and yield rdflib ``(s, p, o, graph_name_or_None)`` tuples.
 
-    Raises :class:`InputError` naming ``FILE:LINE:COL`` when the file is malformed.
+    Parsing runs under :func:`~qegraph.safety.no_network` and refuses what would hang, crash or
+    lose data: files over the size cap, RDF/XML with a ``<!DOCTYPE``, brackets or elements
+    nested deeper than ``QEGRAPH_MAX_NESTING`` (default 100), JSON-LD contexts given by URL,
+    invalid IRIs, and JSON-LD terms that would be dropped.
+
+    Raises
+    ------
+    InputError
+        The file is missing, too large or malformed; the message names ``FILE:LINE:COL``.
+    NetworkRefusedError
+        The file asks for a remote (or ``file:``) JSON-LD context.
+
+    >>> from qegraph.resources import shapes_file
+    >>> next(iter_quads(shapes_file()))[3] is None
+    True
     """
     import pyoxigraph as ox
 
     fmt = format or guess_format(source)
     display, data = _read(source, _max_bytes(max_bytes))
-    if fmt == "xml" and b"<!DOCTYPE" in data[:65536].upper().replace(b"<!doctype", b"<!DOCTYPE"):
-        raise InputError(f"{display}: RDF/XML with a <!DOCTYPE> is refused (entity expansion)")
+    nesting = _max_nesting()
+    lenient = False
+    if fmt == "xml":
+        _check_xml(display, data, nesting)
+    elif fmt == "json-ld":
+        _check_nesting(display, data, _JSON_TOKENS, nesting)
+        _check_json_contexts(display, data)
+        # Oxigraph's strict JSON-LD mode drops invalid IRIs and unmapped terms silently: parse
+        # leniently and check every IRI here, so that nothing is lost without an error.
+        lenient = True
+    elif fmt in ("turtle", "trig", "n3"):
+        _check_nesting(display, data, _TURTLE_TOKENS, nesting)
     ox_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
     iri_cache: dict[str, URIRef] = {}
     bnodes: dict[str, BNode] = {}
+    # Oxigraph lower-cases language tags; give them back their conventional case (zh-Hans).
+    languages: dict[str, str] = {}
+
+    def iri(value: str) -> URIRef:
+        ref = iri_cache.get(value)
+        if ref is None:
+            if lenient:
+                _check_iri(value, display, data)
+            ref = iri_cache[value] = URIRef(value)
+        return ref
 
     def term(t: Any) -> Any:
         kind = type(t)
         if kind is ox.NamedNode:
-            value = t.value
-            ref = iri_cache.get(value)
-            if ref is None:
-                ref = iri_cache[value] = URIRef(value)
-            return ref
+            return iri(t.value)
         if kind is ox.BlankNode:
             node = bnodes.get(t.value)
             if node is None:
@@ -167,24 +367,43 @@ def iter_quads(
             return node
         if kind is ox.Literal:
             if t.language:
-                return Literal(t.value, lang=t.language)
+                try:
+                    lang = languages.get(t.language)
+                    if lang is None:
+                        lang = languages[t.language] = language_tag(t.language)
+                    return Literal(t.value, lang=lang)
+                except ValueError:
+                    where = _locate(data, t.language)
+                    at = f"{display}:{where[0]}:{where[1]}" if where else display
+                    raise InputError(f"{at}: invalid language tag {t.language!r}") from None
             dt = t.datatype.value
-            if dt == str(XSD.string):
+            if dt == _XSD_STRING:
                 return Literal(t.value)
-            return Literal(t.value, datatype=iri_cache.get(dt) or URIRef(dt))
+            return Literal(t.value, datatype=iri(dt))
         if kind is ox.DefaultGraph:
             return None
         raise InputError(f"{display}: RDF-star quoted triples are not supported")
 
     try:
-        for quad in ox.parse(input=data, format=ox_format, path=None, base_iri=None):
-            yield term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name)
+        with no_network(f"parsing {display}"):
+            for quad in ox.parse(input=data, format=ox_format, base_iri=None, lenient=lenient):
+                yield (
+                    term(quad.subject),
+                    term(quad.predicate),
+                    term(quad.object),
+                    term(quad.graph_name),
+                )
     except SyntaxError as err:
-        raise InputError(_syntax_message(display, err)) from None
+        if "LoadDocumentCallback" in str(err):
+            raise NetworkRefusedError(
+                f"{display}: the JSON-LD file asks for a remote context; qegraph never fetches "
+                "contexts (put the context object inline in the file)"
+            ) from None
+        raise InputError(_syntax_message(display, err, data)) from None
     except (ValueError, OSError) as err:
         raise InputError(f"{display}: {err}") from None
     except RecursionError:
-        raise InputError(f"{display}: nesting too deep") from None
+        raise InputError(f"nesting too deep in {display}") from None
 
 
 def _bundled_iris() -> set[str]:

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from rdflib import Namespace
 
-__all__ = ["ESCO", "PREFIXES", "QE", "UNESCO", "VANN", "bind_prefixes", "sparql_prologue"]
+__all__ = [
+    "ESCO",
+    "PREFIXES",
+    "QE",
+    "UNESCO",
+    "VANN",
+    "bind_prefixes",
+    "language_tag",
+    "sparql_prologue",
+]
 
 QE = Namespace("https://w3id.org/qegraph/")
 VANN = Namespace("http://purl.org/vocab/vann/")
@@ -55,3 +64,23 @@ def sparql_prologue(query_text: str = "") -> str:
     return "".join(
         f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p.lower() not in declared
     )
+
+
+def language_tag(tag: str | None) -> str:
+    """``tag`` in the conventional BCP 47 case (rdflib stores tags lower-cased).
+
+    >>> language_tag("zh-hans"), language_tag("en-gb"), language_tag("zh-latn-pinyin")
+    ('zh-Hans', 'en-GB', 'zh-Latn-pinyin')
+    """
+    if not tag:
+        return ""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)

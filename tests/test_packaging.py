@@ -1,0 +1,68 @@
+"""A wheel built from the repository installs in a fresh virtual environment and loads the ontology
+from inside the package (importlib.resources), not from the checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.slow
+def test_wheel_installs_in_a_fresh_venv_and_validates_the_bundled_ontology(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+    )
+    (wheel,) = dist.glob("qegraph-*.whl")
+    env_dir = tmp_path / "venv"
+    # System site packages provide the dependencies; the wheel itself goes into the venv.
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+    )
+    code = (
+        "import qegraph, pathlib\n"
+        "print(pathlib.Path(qegraph.__file__).resolve())\n"
+        "print(len(qegraph.load()))\n"
+    )
+    out = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    location, triples = out.stdout.split()
+    assert Path(location).is_relative_to(env_dir.resolve())
+    assert int(triples) > 3000
+    validated = subprocess.run(
+        [str(env_dir / "bin" / "qegraph"), "validate"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stdout.startswith("Conforms: yes.")
