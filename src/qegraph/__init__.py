@@ -16,6 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .analysis import AnalysisReport, analyze, contrast_matrix, plot_report, scores_graph
+    from .backends import (
+        Backend,
+        EndpointBackend,
+        LoadReport,
+        MemoryBackend,
+        StoreBackend,
+        open_backend,
+    )
     from .errors import (
         BackendError,
         ConceptLookupError,
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
         QueryTimeoutError,
     )
     from .exporting import export, serialize, to_turtle
+    from .limits import iterative_paths, time_limit
     from .loading import load, load_dataset
     from .namespaces import PREFIXES, QE
     from .ontodoc import render_docs, write_docs
@@ -35,6 +44,8 @@ if TYPE_CHECKING:
     from .pipeline import BuildResult, build
     from .projection import communities, degree, pagerank, project
     from .reasoning import owl_rl_closure
+    from .safety import network_blocked, no_network
+    from .server import ServerConfig, make_server, serve
     from .sparql import QueryResult, named_queries, query, run_query
     from .stats import graph_stats
     from .validation import ValidationReport, validate
@@ -42,6 +53,15 @@ if TYPE_CHECKING:
 
 # name -> module that defines it; each feature module adds its public names here.
 _EXPORTS: dict[str, str] = {
+    "Backend": "backends",
+    "EndpointBackend": "backends",
+    "LoadReport": "backends",
+    "MemoryBackend": "backends",
+    "StoreBackend": "backends",
+    "open_backend": "backends",
+    "ServerConfig": "server",
+    "make_server": "server",
+    "serve": "server",
     "BackendError": "errors",
     "ConceptLookupError": "errors",
     "ExportError": "errors",
@@ -53,6 +73,10 @@ _EXPORTS: dict[str, str] = {
     "QueryTimeoutError": "errors",
     "load": "loading",
     "load_dataset": "loading",
+    "iterative_paths": "limits",
+    "time_limit": "limits",
+    "network_blocked": "safety",
+    "no_network": "safety",
     "PREFIXES": "namespaces",
     "QE": "namespaces",
     "export": "exporting",

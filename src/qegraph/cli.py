@@ -432,14 +432,14 @@ _LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
     type=click.Path(dir_okay=False),
     default=None,
     metavar="FILE",
-    help="Also write every concept's scores and community as Turtle to FILE.",
+    help="Also write every concept's scores and community as RDF to FILE (format by suffix).",
 )
 @click.option(
     "--engine",
     type=click.Choice(["auto", "networkx", "igraph"]),
     default="auto",
     show_default=True,
-    help="networkx (exact), igraph (fast; samples betweenness and closeness), or auto by size.",
+    help="networkx, igraph (fast; samples betweenness and closeness on huge graphs), or by size.",
 )
 @click.option(
     "--seed", type=int, default=42, show_default=True, help="Seed of communities and sampling."
@@ -471,10 +471,9 @@ def analyze(
         for path in plot_report(report, plot_dir):
             click.echo(f"wrote {path}", err=True)
     if rdf_path is not None:
-        from .atomic import atomic_write_text
+        from .analysis import write_scores
 
-        atomic_write_text(rdf_path, report.to_graph().serialize(format="turtle"))
-        click.echo(f"wrote {rdf_path}", err=True)
+        click.echo(f"wrote {write_scores(report, rdf_path)}", err=True)
     _emit(report.render(fmt), output)
 
 

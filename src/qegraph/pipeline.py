@@ -1,0 +1,222 @@
+"""``qegraph build``: validate the graph and write everything a reader needs into one folder.
+
+The folder receives the merged graph as deterministic Turtle and as JSON-LD, the interactive viewer,
+the ontology documentation, the analysis report (Markdown and JSON), the validation report (text and
+JSON) and an ``index.html`` that links them all. Every file is written atomically, nothing reaches
+the network, and the same graph always gives the same bytes. The files are written even when the
+graph does not conform, so the validation report can be read; :attr:`BuildResult.conforms` says so.
+
+>>> import tempfile
+>>> from qegraph import load
+>>> result = build(load(), tempfile.mkdtemp())
+>>> result.conforms, sorted(p.name for p in result.files)[:3]
+(True, ['analysis.json', 'analysis.md', 'index.html'])
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from .errors import ExportError
+
+__all__ = ["DEFAULT_BUILD_DIR", "BuildResult", "build"]
+
+#: Where ``qegraph build`` writes when no folder is given.
+DEFAULT_BUILD_DIR = "qegraph-build"
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` wrote and found: the files, whether the graph conforms, a summary."""
+
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    conforms: bool = True
+    problems: int = 0
+    rules_checked: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    central: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        """The files written, one per line with its size, then a short summary."""
+        lines = [f"wrote {path} ({_size(path)})" for path in self.files]
+        c = self.counts
+        lines.append("")
+        lines.append(
+            f"Graph: {c.get('triples', 0):,} triples; {c.get('concepts', 0):,} concepts, "
+            f"{c.get('relations', 0):,} relations between them, "
+            f"{c.get('passages', 0):,} source passages."
+        )
+        if self.central:
+            lines.append("Most central (PageRank): " + ", ".join(self.central) + ".")
+        if self.conforms:
+            lines.append(f"Valid: yes ({self.rules_checked} rules checked, no problem found).")
+        else:
+            lines.append(
+                f"Valid: NO, {self.problems} problem(s) found by {self.rules_checked} rules; "
+                f"read {self.folder / 'validation.txt'}."
+            )
+        lines.extend(self.notes)
+        lines.append(f"Open {self.folder / 'index.html'} in a browser to start.")
+        return "\n".join(lines) + "\n"
+
+
+def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> BuildResult:
+    """Validate ``graph`` and write its exports, viewer, documentation and reports to ``out_dir``.
+
+    Parameters
+    ----------
+    graph:
+        The merged graph, usually :func:`qegraph.load`'s (the bundled ontology by default).
+    out_dir:
+        The folder to write into; created when missing, files in it are replaced.
+
+    Returns
+    -------
+    BuildResult
+        The files written (in the order written), ``conforms``, and the counts for the summary.
+
+    Raises
+    ------
+    ExportError
+        ``out_dir`` cannot be created or written, or an export would not be faithful.
+    """
+    from .analysis import analyze
+    from .atomic import atomic_write_bytes, atomic_write_text
+    from .exporting import serialize
+    from .ontodoc import write_docs
+    from .validation import validate
+    from .viewer import MAX_NODES, viz
+
+    folder = _make_folder(Path(out_dir))
+    result = BuildResult(folder=folder)
+
+    def write_text(name: str, text: str) -> None:
+        path = folder / name
+        atomic_write_text(path, text)
+        result.files.append(path)
+
+    def write_bytes(name: str, data: bytes) -> None:
+        path = folder / name
+        atomic_write_bytes(path, data)
+        result.files.append(path)
+
+    report = validate(graph)
+    result.conforms = report.conforms
+    result.problems = len(report.findings)
+    result.rules_checked = len(report.rules_checked)
+    write_text("validation.txt", report.render("text"))
+    write_text("validation.json", report.render("json"))
+
+    write_bytes("qegraph.ttl", serialize(graph, "turtle"))
+    write_bytes("qegraph.jsonld", serialize(graph, "jsonld"))
+
+    analysis = analyze(graph)
+    write_text("analysis.md", analysis.render("markdown"))
+    write_text("analysis.json", analysis.render("json"))
+
+    from .errors import GraphTooLargeError
+
+    try:
+        page = viz(graph)
+    except GraphTooLargeError:
+        page = viz(graph, top=MAX_NODES)
+        result.notes.append(
+            f"The viewer shows the {MAX_NODES:,} most connected concepts; draw other parts with "
+            "qegraph viz --focus CONCEPT."
+        )
+    write_text("viewer.html", page.html)
+    result.files.extend(write_docs(graph, folder / "docs"))
+
+    result.counts = _counts(graph, analysis.summary, page.nodes, page.edges)
+    result.central = [
+        f"{row['label']} ({row['label_zh']})" if row.get("label_zh") else str(row["label"])
+        for row in analysis.rankings.get("pagerank", [])[:3]
+    ]
+    write_text("index.html", _index_page(graph, result))
+    return result
+
+
+def _make_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ExportError(f"{folder}: exists and is not a folder") from None
+    except OSError as err:
+        raise ExportError(f"{folder}: cannot create the folder ({err.strerror})") from None
+    return folder
+
+
+def _counts(graph: Graph, summary: dict[str, Any], drawn: int, drawn_edges: int) -> dict[str, int]:
+    from rdflib.namespace import RDF
+
+    from .namespaces import QE
+
+    return {
+        "triples": len(graph),
+        "concepts": int(summary.get("nodes", drawn)),
+        "relations": int(summary.get("edges", drawn_edges)),
+        "passages": sum(1 for _ in graph.subjects(RDF.type, QE.SourcePassage)),
+        "drawn": drawn,
+    }
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _rank(order: list[str], path: Path, folder: Path) -> tuple[int, str]:
+    name = path.relative_to(folder).as_posix()
+    return (order.index(name) if name in order else len(order), name)
+
+
+_DESCRIPTIONS = {
+    "viewer.html": ("Interactive viewer", "交互式图谱浏览器"),
+    "docs/index.html": ("Ontology documentation", "本体文档"),
+    "analysis.md": ("Analysis report (Markdown)", "分析报告（Markdown）"),
+    "analysis.json": ("Analysis report (JSON)", "分析报告（JSON）"),
+    "validation.txt": ("Validation report", "校验报告"),
+    "validation.json": ("Validation report (JSON)", "校验报告（JSON）"),
+    "qegraph.ttl": ("The merged graph, Turtle", "合并后的图（Turtle）"),
+    "qegraph.jsonld": ("The merged graph, JSON-LD", "合并后的图（JSON-LD）"),
+}
+
+
+def _index_page(graph: Graph, result: BuildResult) -> str:
+    """A small landing page linking every file of the build (no script, nothing loaded)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    from .viewer import _ontology_title, _template_text, content_security_policy
+
+    css = _template_text("build.css")
+    entries = []
+    order = list(_DESCRIPTIONS)
+    for path in sorted(result.files, key=lambda p: _rank(order, p, result.folder)):
+        name = path.relative_to(result.folder).as_posix()
+        en, zh = _DESCRIPTIONS.get(name, (name, ""))
+        entries.append({"href": name, "name": name, "en": en, "zh": zh, "size": _size(path)})
+    env = Environment(
+        loader=PackageLoader("qegraph", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("build.html").render(
+        title=_ontology_title(graph),
+        css=Markup(css),
+        csp=content_security_policy([], [css]),
+        entries=entries,
+        result=result,
+    )

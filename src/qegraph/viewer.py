@@ -1,0 +1,650 @@
+"""The interactive viewer: one offline HTML page that draws the concept map and explains each node.
+
+The page is built from the NetworkX projection (:func:`qegraph.projection.project`): concepts are
+nodes, coloured by paradigm side, type or community, shaped by type and sized by degree or PageRank;
+relations are edges labelled with their predicate, and ``qe:opposes`` edges are drawn red and dashed
+with the contrast axis of their claim. Literals (labels, definitions, key phrases) are details shown
+in the side panel, never nodes.
+
+The page is one self-contained file: the vis-network script and styles shipped inside the pyvis
+package are inlined, a Content-Security-Policy allows nothing but those inline scripts, and the
+page makes no request of any kind. Node data travels as a JSON data block whose ``<``, ``>`` and
+``&`` are escaped, and the page script builds every text with ``textContent``, so a label such as
+``<img src=x onerror=alert(1)>`` shows as text and runs nothing.
+
+Positions are computed here with a seeded spring layout and physics is off in the page, so the same
+graph always gives the same picture (and the same bytes) and a large page never keeps the browser
+busy.
+
+>>> from qegraph import load
+>>> page = viz(load(), focus="qe:personalized-education", depth=1)
+>>> page.nodes > 1 and "Content-Security-Policy" in page.html
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as html_lib
+import json
+import math
+import os
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from .concepts import curie, resolve_concept, source_passages
+from .errors import ConceptLookupError, GraphTooLargeError, InputError
+from .namespaces import PREFIXES, QE
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "COLOR_BY",
+    "MAX_NODES",
+    "SIZE_BY",
+    "Viewer",
+    "content_security_policy",
+    "viewer_data",
+    "viz",
+]
+
+#: Largest number of nodes the viewer draws; above it, pick a part with ``focus`` or ``top``.
+MAX_NODES = 2000
+COLOR_BY = ("side", "type", "community")
+SIZE_BY = ("degree", "pagerank")
+
+#: The vis-network release inside the pyvis package that the page inlines.
+_VIS_VERSION = "vis-9.1.2"
+
+_SIDE_COLORS = {"quality": "#2e7d32", "exam": "#c62828", "neutral": "#607d8b"}
+_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+)
+#: vis-network shapes whose label sits outside the shape, so size can carry centrality.
+_TYPE_SHAPES = {
+    "qe:Paradigm": "star",
+    "qe:Dimension": "diamond",
+    "qe:Characteristic": "triangle",
+    "qe:Practice": "square",
+    "qe:Competency": "dot",
+    "qe:Outcome": "triangleDown",
+    "qe:TeachingMethod": "hexagon",
+    "qe:Goal": "star",
+    "qe:EducationalConcept": "hexagon",
+    "qe:LearnerCharacteristic": "triangleDown",
+    "qe:LearningSupport": "square",
+    "qe:EducationalSetting": "diamond",
+    "qe:Role": "triangle",
+    "qe:ExamOrientedTrait": "dot",
+    "qe:QualityEducationElement": "dot",
+}
+_SPARE_SHAPES = ("dot", "diamond", "square", "triangle", "hexagon", "triangleDown", "star")
+_OPPOSES = "qe:opposes"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A rendered viewer page: ``html`` is the whole self-contained file.
+
+    ``nodes`` and ``edges`` count what the page draws. In a Jupyter notebook the object shows the
+    page inline, in a sandboxed ``<iframe srcdoc>``; nothing imports IPython.
+    """
+
+    html: str
+    nodes: int
+    edges: int
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` atomically and return the path."""
+        from .atomic import atomic_write_text
+
+        atomic_write_text(path, self.html)
+        return Path(path)
+
+    def _repr_html_(self) -> str:
+        """The page inside a sandboxed iframe (scripts run, but with no access to the notebook)."""
+        return (
+            '<iframe title="qegraph viewer" sandbox="allow-scripts" '
+            'style="width:100%;height:680px;border:1px solid #ccc;border-radius:4px" '
+            f'srcdoc="{html_lib.escape(self.html, quote=True)}"></iframe>'
+        )
+
+
+def viz(
+    graph: Graph,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    lang: str = "en",
+    color_by: str = "side",
+    size_by: str = "degree",
+    top: int | None = None,
+    max_nodes: int = MAX_NODES,
+    title: str | None = None,
+    seed: int = 42,
+) -> Viewer:
+    """Render the concept map of ``graph`` as an interactive, offline HTML page.
+
+    Parameters
+    ----------
+    graph:
+        The RDF graph, usually :func:`qegraph.load`'s.
+    focus:
+        Draw only the neighbourhood of this concept (CURIE, IRI or label in either language).
+    depth:
+        With ``focus``: how many relations away from it a node may be (default 2).
+    lang:
+        Language of the labels when the page opens: ``"en"`` or ``"zh-Hans"``.
+    color_by:
+        Colour nodes by paradigm ``"side"``, by ``"type"`` or by ``"community"`` (Louvain).
+    size_by:
+        Size nodes by ``"degree"`` or ``"pagerank"``.
+    top:
+        Keep only the ``top`` nodes with the highest ``size_by`` score.
+    max_nodes:
+        Refuse to draw more nodes than this (default :data:`MAX_NODES`).
+    title:
+        Page title; default: the title of the ontology.
+    seed:
+        Seed of the layout and of the community detection.
+
+    Raises
+    ------
+    ConceptLookupError
+        ``focus`` names no concept, or one the viewer does not draw.
+    GraphTooLargeError
+        More than ``max_nodes`` nodes would be drawn.
+    InputError
+        An option has a value outside its choices.
+
+    >>> from qegraph import load
+    >>> viz(load(), focus="qe:rote-learning", depth=1, lang="zh-Hans").html.count("<script") >= 3
+    True
+    """
+    data = viewer_data(
+        graph,
+        focus=focus,
+        depth=depth,
+        lang=lang,
+        color_by=color_by,
+        size_by=size_by,
+        top=top,
+        max_nodes=max_nodes,
+        title=title,
+        seed=seed,
+    )
+    return Viewer(html=_render(data), nodes=len(data["nodes"]), edges=len(data["edges"]))
+
+
+def viewer_data(
+    graph: Graph,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    lang: str = "en",
+    color_by: str = "side",
+    size_by: str = "degree",
+    top: int | None = None,
+    max_nodes: int = MAX_NODES,
+    title: str | None = None,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """The JSON-ready data the viewer page draws: nodes, edges, legend and settings.
+
+    Takes the same arguments as :func:`viz`; useful to inspect or test what a page will show.
+
+    >>> from qegraph import load
+    >>> data = viewer_data(load(), focus="qe:personalized-education", depth=1)
+    >>> sorted(data["nodes"][0])[:4]
+    ['alt', 'community', 'curie', 'def']
+    """
+    _check_choice("lang", lang, ("en", "zh-Hans"))
+    _check_choice("color_by", color_by, COLOR_BY)
+    _check_choice("size_by", size_by, SIZE_BY)
+    if depth < 0:
+        raise InputError(f"depth must be 0 or more, not {depth}")
+    if top is not None and top < 1:
+        raise InputError(f"top must be 1 or more, not {top}")
+
+    from .projection import communities, degree, node_key, pagerank, project
+
+    G = project(graph)
+    focus_key = None
+    if focus is not None:
+        node = resolve_concept(graph, focus)
+        focus_key = node_key(node)
+        if focus_key not in G:
+            raise ConceptLookupError(
+                f"{focus!r} ({curie(node)}) is not a concept (skos:Concept), so the viewer does "
+                "not draw it"
+            )
+        G = _neighbourhood(G, focus_key, depth)
+    scores = pagerank(G) if size_by == "pagerank" else {k: float(v) for k, v in degree(G).items()}
+    if top is not None and top < G.number_of_nodes():
+        ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
+        keep = set(ranked[:top])
+        if focus_key is not None:
+            keep.add(focus_key)
+        G = G.subgraph(sorted(keep)).copy()
+        scores = {n: scores[n] for n in G.nodes}
+    if G.number_of_nodes() > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {G.number_of_nodes():,} concepts, more than the viewer draws "
+            f"({max_nodes:,}); draw part of it with --focus CONCEPT [--depth N] or keep the "
+            "most central ones with --top K"
+        )
+
+    groups = communities(G, seed=seed) if G.number_of_edges() else dict.fromkeys(G.nodes, 0)
+    positions = _layout(G, seed)
+    top_score = max(scores.values(), default=0.0) or 1.0
+
+    kinds = {key: _display_type(attrs) for key, attrs in G.nodes(data=True)}
+    type_shapes = _shapes(set(kinds.values()))
+    type_colors = {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(sorted(type_shapes))}
+    passages = _passage_index(graph)
+    index = {key: i for i, key in enumerate(G.nodes)}
+    alt = _alt_labels(graph, set(G.nodes))
+
+    nodes = []
+    for key, attrs in G.nodes(data=True):
+        x, y = positions[key]
+        score = scores.get(key, 0.0)
+        nodes.append(
+            {
+                "id": index[key],
+                "iri": key,
+                "curie": attrs["curie"],
+                "en": attrs["label_en"],
+                "zh": attrs["label_zh"],
+                "alt": alt.get(key, []),
+                "def": attrs["definition"],
+                "type": kinds[key],
+                "types": attrs["types"],
+                "side": attrs["side"],
+                "community": groups.get(key, 0),
+                "shape": type_shapes[kinds[key]],
+                "size": round(12 + 26 * math.sqrt(max(score, 0.0) / top_score), 2),
+                "score": round(score, 6),
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "focus": key == focus_key,
+                "passages": [passages[p] for p in _node_passages(graph, key) if p in passages],
+            }
+        )
+
+    axes = _opposition_axes(graph)
+    edges = []
+    for number, (source, target, attrs) in enumerate(G.edges(data=True)):
+        predicate = attrs["predicate"]
+        edge: dict[str, Any] = {
+            "id": number,
+            "from": index[source],
+            "to": index[target],
+            "pred": predicate,
+            "en": attrs["label"],
+            "zh": attrs["label_zh"],
+            "opposes": predicate == _OPPOSES,
+        }
+        if predicate == _OPPOSES:
+            axis = axes.get((source, target)) or axes.get((target, source))
+            if axis:
+                edge["axisEn"], edge["axisZh"] = axis
+        edges.append(edge)
+
+    return {
+        "title": title or _ontology_title(graph),
+        "titleZh": title or _ontology_title(graph, "zh-Hans"),
+        "lang": lang,
+        "colorBy": color_by,
+        "sizeBy": size_by,
+        "focus": index.get(focus_key) if focus_key else None,
+        "nodes": nodes,
+        "edges": edges,
+        "legend": _legend(graph, type_shapes, type_colors, groups, G),
+        "colors": {"side": _SIDE_COLORS, "type": type_colors, "community": list(_PALETTE)},
+    }
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise InputError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def _neighbourhood(G: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
+    """The nodes at most ``depth`` relations from ``centre``, either way, with their edges."""
+    import networkx as nx
+
+    from .projection import undirected
+
+    lengths = nx.single_source_shortest_path_length(undirected(G), centre, cutoff=depth)
+    return G.subgraph(sorted(lengths)).copy()
+
+
+def _layout(G: nx.MultiDiGraph, seed: int) -> dict[str, tuple[float, float]]:
+    """Seeded positions in page pixels: the same graph always gets the same picture.
+
+    Each connected component is laid out on its own (Kamada-Kawai when small, seeded
+    Fruchterman-Reingold otherwise) at a scale that grows with the square root of its size, so
+    density stays readable; the largest component sits at the origin and the others are packed
+    in rows below it.
+    """
+    import networkx as nx
+
+    from .projection import undirected
+
+    U = undirected(G)
+    components = sorted(
+        (sorted(c) for c in nx.connected_components(U)), key=lambda c: (-len(c), c[0])
+    )
+    placed: dict[str, tuple[float, float]] = {}
+    if not components:
+        return placed
+    boxes = []
+    for members in components:
+        local = _component_layout(U.subgraph(members), seed)
+        xs = [x for x, _ in local.values()]
+        ys = [y for _, y in local.values()]
+        boxes.append((members, local, max(xs) - min(xs), max(ys) - min(ys), min(xs), min(ys)))
+    _, main, main_w, main_h, main_x, main_y = boxes[0]
+    placed.update(main)
+    # The rest go in rows under the main component, as wide as it is.
+    gap = _SPACING
+    row_width = max(main_w, 6 * gap)
+    x = main_x
+    y = main_y + main_h + 2 * gap
+    row_height = 0.0
+    for _members, local, width, height, min_x, min_y in boxes[1:]:
+        if x > main_x and x + width > main_x + row_width:
+            x = main_x
+            y += row_height + gap
+            row_height = 0.0
+        for node, (nx_, ny) in local.items():
+            placed[node] = (nx_ - min_x + x, ny - min_y + y)
+        x += width + gap
+        row_height = max(row_height, height)
+    return placed
+
+
+#: Typical distance in pixels between two related nodes.
+_SPACING = 140.0
+#: igraph's random number generator is global: one layout at a time sets and restores it.
+_LAYOUT_LOCK = threading.Lock()
+
+
+def _component_layout(U: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
+    """One connected component laid out with igraph (C code): Kamada-Kawai up to 300 nodes,
+    Fruchterman-Reingold above, both deterministic (igraph's random numbers come from a
+    ``random.Random(seed)`` for the duration of the call)."""
+    import random
+
+    import igraph
+
+    nodes = sorted(U.nodes)
+    n = len(nodes)
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = sorted((min(index[a], index[b]), max(index[a], index[b])) for a, b in U.edges())
+    g = igraph.Graph(n=n, edges=edges)
+    with _LAYOUT_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            layout = g.layout_kamada_kawai() if n <= 300 else g.layout_fruchterman_reingold()
+        finally:
+            igraph.set_random_number_generator(random)
+    coords = layout.coords
+    cx = sum(x for x, _ in coords) / n
+    cy = sum(y for _, y in coords) / n
+    reach = max(max(abs(x - cx), abs(y - cy)) for x, y in coords) or 1.0
+    scale = (_SPACING * 0.75 * math.sqrt(n) + _SPACING / 2) / reach
+    return {
+        node: (round((x - cx) * scale, 3), round((y - cy) * scale, 3))
+        for node, (x, y) in zip(nodes, coords, strict=True)
+    }
+
+
+def _display_type(attrs: dict[str, Any]) -> str:
+    """The type a node is drawn and filtered as: its qe class, else its side class, else concept."""
+    if attrs["type"].startswith("qe:"):
+        return str(attrs["type"])
+    for side_class in ("qe:QualityEducationElement", "qe:ExamOrientedTrait"):
+        if side_class in attrs["types"]:
+            return side_class
+    return "skos:Concept" if "skos:Concept" in attrs["types"] else str(attrs["type"])
+
+
+def _shapes(types: set[str]) -> dict[str, str]:
+    shapes = {}
+    spare = 0
+    for t in sorted(types):
+        if t in _TYPE_SHAPES:
+            shapes[t] = _TYPE_SHAPES[t]
+        else:
+            shapes[t] = _SPARE_SHAPES[spare % len(_SPARE_SHAPES)]
+            spare += 1
+    return shapes
+
+
+def _expand(curie_text: str) -> URIRef:
+    prefix, _, local = curie_text.partition(":")
+    if prefix in PREFIXES and "://" not in curie_text:
+        return URIRef(PREFIXES[prefix] + local)
+    return URIRef(curie_text)
+
+
+def _bilingual(graph: Graph, term: URIRef) -> dict[str, str]:
+    from .projection import text_label
+
+    return {"en": text_label(graph, term, "en"), "zh": text_label(graph, term, "zh-Hans")}
+
+
+def _legend(
+    graph: Graph,
+    type_shapes: dict[str, str],
+    type_colors: dict[str, str],
+    groups: dict[str, int],
+    G: nx.MultiDiGraph,
+) -> dict[str, Any]:
+    """Legend entries named by the ontology's own labels, in both languages."""
+    sides = [
+        {"key": "quality", **_bilingual(graph, QE.QualityEducationElement)},
+        {"key": "exam", **_bilingual(graph, QE.ExamOrientedTrait)},
+        {"key": "neutral", "en": "neither side", "zh": "中性"},
+    ]
+    types = [
+        {"key": t, "shape": s, **_bilingual(graph, _expand(t))} for t, s in type_shapes.items()
+    ]
+    members: dict[int, list[str]] = {}
+    for node, group in groups.items():
+        members.setdefault(group, []).append(node)
+    degrees = dict(G.degree())
+    communities = []
+    for group in sorted(members):
+        hub = max(sorted(members[group]), key=lambda n: degrees.get(n, 0))
+        communities.append(
+            {
+                "key": group,
+                "size": len(members[group]),
+                "en": G.nodes[hub]["label_en"],
+                "zh": G.nodes[hub]["label_zh"],
+            }
+        )
+    opposes = _bilingual(graph, QE.opposes)
+    return {"sides": sides, "types": types, "communities": communities, "opposes": opposes}
+
+
+def _alt_labels(graph: Graph, keys: set[str]) -> dict[str, list[str]]:
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    found: dict[str, set[str]] = {}
+    for s, o in graph.subject_objects(SKOS.altLabel):
+        if isinstance(o, Literal) and str(s) in keys:
+            found.setdefault(str(s), set()).add(str(o))
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def _passage_index(graph: Graph) -> dict[URIRef, dict[str, Any]]:
+    """Every source passage with its document's file name and title, paragraph and key phrase."""
+    index: dict[URIRef, dict[str, Any]] = {}
+    for passage in graph.subjects(RDF.type, QE.SourcePassage):
+        if not isinstance(passage, URIRef):
+            continue
+        doc = graph.value(passage, DCTERMS.isPartOf)
+        index[passage] = {
+            "file": _text(graph.value(doc, QE.fileName)) if doc is not None else "",
+            "title": _text(graph.value(doc, DCTERMS.title)) if doc is not None else "",
+            "para": _number(graph.value(passage, QE.paragraphNumber)),
+            "line": _number(graph.value(passage, QE.lineNumber)),
+            "phrase": _text(graph.value(passage, QE.keyPhrase)),
+        }
+    return index
+
+
+def _node_passages(graph: Graph, key: str) -> list[URIRef]:
+    if key.startswith("_:"):
+        return []
+    return source_passages(graph, URIRef(key))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _number(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _opposition_axes(graph: Graph) -> dict[tuple[str, str], tuple[str, str]]:
+    """(subject, object) of each ``qe:opposes`` claim -> the bilingual label of its axis."""
+    axes = {}
+    for claim in graph.subjects(RDF.predicate, QE.opposes):
+        axis = graph.value(claim, QE.onAxis)
+        s, o = graph.value(claim, RDF.subject), graph.value(claim, RDF.object)
+        if isinstance(axis, URIRef) and s is not None and o is not None:
+            names = _bilingual(graph, axis)
+            axes[(str(s), str(o))] = (names["en"], names["zh"])
+    return axes
+
+
+def _ontology_title(graph: Graph, lang: str = "en") -> str:
+    from rdflib import Literal
+
+    umbrella = URIRef(str(QE).rstrip("/"))
+    titles = {
+        (value.language or "").lower(): str(value)
+        for value in graph.objects(umbrella, DCTERMS.title)
+        if isinstance(value, Literal)
+    }
+    return titles.get(lang.lower()) or titles.get("en") or "qegraph viewer"
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that cannot end or comment out the ``<script>`` element it is embedded in.
+
+    >>> _json_for_script({"label": "</script><!--"})
+    '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@cache
+def _vis_assets() -> tuple[str, str]:
+    """The vis-network script and stylesheet shipped inside the pyvis package.
+
+    The files are found without importing pyvis: ``import pyvis`` imports IPython.
+    """
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("the pyvis package is not installed; install it with pip install pyvis")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for folder in (root / "templates" / "lib" / _VIS_VERSION, root / "lib" / _VIS_VERSION):
+        script, style = folder / "vis-network.min.js", folder / "vis-network.css"
+        if script.is_file() and style.is_file():
+            return script.read_text(encoding="utf-8"), style.read_text(encoding="utf-8")
+    raise InputError(f"the pyvis package has no {_VIS_VERSION} vis-network files in {root}")
+
+
+@cache
+def _template_text(name: str) -> str:
+    from importlib.resources import files
+
+    return (files("qegraph") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(scripts: list[str], styles: list[str]) -> str:
+    """A policy that allows exactly the given inline scripts and styles, and no request at all."""
+    script_src = " ".join(_csp_hash(s) for s in scripts) or "'none'"
+    style_src = " ".join(_csp_hash(s) for s in styles) or "'none'"
+    return (
+        f"default-src 'none'; script-src {script_src}; style-src {style_src}; img-src data:; "
+        "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _render(data: dict[str, Any]) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    vis_js, vis_css = _vis_assets()
+    page_js = _template_text("viewer.js")
+    page_css = _template_text("viewer.css")
+    env = Environment(
+        loader=PackageLoader("qegraph", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        keep_trailing_newline=True,
+    )
+    # Scripts and styles are inserted verbatim (Markup), so their hashes match the page bytes.
+    from markupsafe import Markup
+
+    return env.get_template("viewer.html").render(
+        title=data["title"],
+        lang="zh-Hans" if data["lang"] == "zh-Hans" else "en",
+        csp=content_security_policy([vis_js, page_js], [vis_css, page_css]),
+        vis_js=Markup(vis_js),
+        vis_css=Markup(vis_css),
+        page_js=Markup(page_js),
+        page_css=Markup(page_css),
+        data_json=Markup(_json_for_script(data)),
+    )

@@ -1,0 +1,193 @@
+"""The ontology documentation page: metadata, one entry per term, working anchors, escaping."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+
+from qegraph import load
+from qegraph.cli import main
+from qegraph.errors import ExportError
+from qegraph.namespaces import QE
+from qegraph.ontodoc import render_docs, write_docs
+from qegraph.resources import ontology_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "viz-small.ttl"
+HOSTILE = FIXTURES / "viz-hostile.ttl"
+UMBRELLA = URIRef("https://w3id.org/qegraph")
+
+
+class _Anchors(HTMLParser):
+    """Every id, every href, the tags used, and the text inside each element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.tags: set[str] = set()
+        self.attrs: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            self.attrs.append((tag, name, value))
+            if name == "id" and value is not None:
+                self.ids.append(value)
+            if name == "href" and value is not None:
+                self.hrefs.append(value)
+
+
+def _parse(html: str) -> _Anchors:
+    parser = _Anchors()
+    parser.feed(html)
+    return parser
+
+
+def _entry(html: str, anchor: str) -> str:
+    """The HTML of the <section> with id ``anchor`` (term entries do not nest)."""
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.fixture(scope="module")
+def bundled_page(bundled_graph):
+    return render_docs(bundled_graph)
+
+
+@pytest.fixture(scope="module")
+def small_page():
+    return render_docs(load([ontology_dir() / "schema.ttl", SMALL], bundled=False))
+
+
+@pytest.fixture(scope="module")
+def hostile_page():
+    return render_docs(load([SMALL, HOSTILE]))
+
+
+@pytest.mark.parametrize("which", ["bundled_page", "hostile_page"])
+def test_every_internal_link_points_at_an_anchor_on_the_page(request, which):
+    page = _parse(request.getfixturevalue(which))
+    ids = set(page.ids)
+    internal = [h[1:] for h in page.hrefs if h.startswith("#")]
+    assert len(internal) > 100
+    assert [h for h in internal if h not in ids] == []
+
+
+@pytest.mark.parametrize("which", ["bundled_page", "hostile_page"])
+def test_anchors_are_unique(request, which):
+    ids = _parse(request.getfixturevalue(which)).ids
+    assert len(ids) == len(set(ids))
+
+
+def test_metadata_header_shows_title_version_licence_namespace_and_citation(
+    bundled_graph, bundled_page
+):
+    g = bundled_graph
+    title = str(g.value(UMBRELLA, DCTERMS.title))
+    assert f"<title>{title}</title>" in bundled_page
+    assert f"<td>{g.value(UMBRELLA, OWL.versionInfo)}</td>" in bundled_page
+    assert f'href="{g.value(UMBRELLA, DCTERMS.license)}"' in bundled_page
+    assert f"<code>qe: {QE}</code>" in bundled_page
+    citation = str(g.value(UMBRELLA, DCTERMS.bibliographicCitation))
+    assert f"<th>How to cite</th><td>{citation}</td>" in bundled_page
+
+
+def test_every_module_has_its_own_header(bundled_graph, bundled_page):
+    modules = set(bundled_graph.subjects(RDF.type, OWL.Ontology))
+    assert len(modules) >= 5
+    for module in modules:
+        assert f"<code>{module}</code>" in bundled_page
+
+
+def test_every_class_property_and_concept_has_an_entry(bundled_graph, bundled_page):
+    ids = set(_parse(bundled_page).ids)
+    terms = [
+        s
+        for cls in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept)
+        for s in bundled_graph.subjects(RDF.type, cls)
+        if isinstance(s, URIRef) and str(s).startswith(str(QE))
+    ]
+    assert len(terms) > 150
+    missing = [t for t in terms if "qe-" + str(t)[len(str(QE)) :] not in ids]
+    assert missing == []
+
+
+def test_concept_entry_shows_labels_definition_relations_and_source_passage(small_page):
+    anchors = _parse(small_page)
+    # Anchors of IRIs outside the standard prefixes are hashed: find the entry by its label.
+    entry_id = next(
+        i
+        for i in anchors.ids
+        if i.startswith("iri-") and "Tailored learning" in _entry(small_page, i)
+    )
+    entry = _entry(small_page, entry_id)
+    assert "Tailored learning" in entry and "因材施教" in entry
+    assert "Teaching adapted to each learner." in entry
+    assert ">respects <" in entry and ">Learner differences</a>" in entry
+    assert ">Whole-person schooling</a>" in entry  # broader, and the inverse of has dimension
+    assert "900_vizfixture.txt ¶7</a> <q>尊重学生的个体差异</q>" in entry
+
+
+def test_mappings_link_out_only_to_web_iris(bundled_graph, bundled_page):
+    node = QE["personalized-education"]
+    targets = [str(o) for o in bundled_graph.objects(node, SKOS.closeMatch)]
+    assert targets
+    entry = _entry(bundled_page, "qe-personalized-education")
+    for target in targets:
+        assert f'href="{target}" class="external" rel="noopener noreferrer"' in entry
+
+
+def test_hostile_strings_are_shown_escaped_and_never_as_markup(hostile_page):
+    for attack in (
+        "<img src=x onerror=alert(1)>",
+        "</script><script>alert(2)</script>",
+        "<svg onload=alert(7)>",
+        "<b onclick=alert(9)>",
+        "<style>*{display:none}</style>",
+    ):
+        assert attack not in hostile_page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hostile_page
+    page = _parse(hostile_page)
+    assert page.tags.isdisjoint({"script", "img", "svg", "iframe", "b", "math", "object"})
+    assert not [a for a in page.attrs if a[1].startswith("on")]
+    assert not [h for h in page.hrefs if not h.startswith(("#", "http://", "https://"))]
+    assert "<code>javascript:alert(12)</code>" in hostile_page
+
+
+def test_page_has_no_script_and_a_policy_that_forbids_requests(small_page):
+    page = _parse(small_page)
+    assert "script" not in page.tags and "link" not in page.tags
+    assert not [a for a in page.attrs if a[1] == "src"]
+    policies = [v for tag, name, v in page.attrs if tag == "meta" and name == "content"]
+    policy = next(p for p in policies if p and p.startswith("default-src"))
+    assert "default-src 'none'" in policy and "script-src 'none'" in policy
+
+
+def test_the_same_graph_gives_the_same_page(small_page):
+    assert render_docs(load([ontology_dir() / "schema.ttl", SMALL], bundled=False)) == small_page
+
+
+def test_write_docs_creates_the_folder(tmp_path, small_page):
+    graph = load([ontology_dir() / "schema.ttl", SMALL], bundled=False)
+    written = write_docs(graph, tmp_path / "new" / "docs")
+    assert written == [tmp_path / "new" / "docs" / "index.html"]
+    assert written[0].read_text(encoding="utf-8") == small_page
+
+
+def test_write_docs_into_a_file_is_an_export_error(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("x")
+    with pytest.raises(ExportError, match="exists and is not a folder"):
+        write_docs(load([SMALL]), blocker)
+
+
+def test_cli_docs_writes_the_index(runner, tmp_path):
+    result = runner.invoke(main, ["docs", "-o", str(tmp_path / "docs")])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {tmp_path / 'docs' / 'index.html'}\n"
+    assert "qe-critical-thinking" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
