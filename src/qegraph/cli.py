@@ -67,7 +67,27 @@ class Session:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {printable(str(message))}", err=True)
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control and format characters escaped, so that a message quoting a hostile
+    file cannot send escape sequences or bidirectional overrides to the terminal.
+
+    >>> printable("bad \x1b[31mred\u202e line\nnext")
+    'bad \\x1b[31mred\\u202e line\nnext'
+    """
+    import unicodedata
+
+    out = []
+    for char in text:
+        if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf"):
+            out.append(char)
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)
 
 
 class QegraphGroup(click.Group):
@@ -78,7 +98,7 @@ class QegraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QegraphError as err:
-            click.echo(f"Error: {err}", err=True)
+            click.echo(f"Error: {printable(str(err))}", err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -194,9 +214,9 @@ def validate(session: Session, files: tuple[str, ...], fmt: str, output: str | N
 @pass_session
 def stats(session: Session, fmt: str) -> None:
     """Count resources per class, labels per language, and triples per module."""
-    from .stats import graph_stats
+    from .stats import file_stats
 
-    click.echo(graph_stats(session.graph(), session.data).render(fmt))
+    click.echo(file_stats(session.data).render(fmt))
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -796,7 +816,11 @@ def serve(
         log=not quiet,
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: listening on {host}, not only on this machine", err=True)
+        click.echo(
+            f"warning: listening on {host}, not only on this machine; clients must use a name "
+            "given with --allow-host (Host header check)",
+            err=True,
+        )
 
     def ready(server) -> None:
         base = server.url.rsplit("/", 1)[0]

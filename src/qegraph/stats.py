@@ -1,7 +1,7 @@
 """Counts of what a graph holds: resources per class, labels per language, triples per module.
 
 >>> from qegraph import load
->>> s = graph_stats(load())
+>>> s = graph_stats(load())  # or file_stats(["mine.ttl"]) for counts per file
 >>> s.per_class["qe:Dimension"]
 5
 >>> s.per_class["qe:Practice"], s.per_class["qe:ContrastAxis"]
@@ -15,15 +15,17 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .concepts import curie, language_tag
-from .loading import iter_quads
-from .resources import module_files
+from .loading import load_dataset
+from .namespaces import QE
+from .resources import DATA_MODULES
 
-__all__ = ["GraphStats", "graph_stats"]
+__all__ = ["GraphStats", "file_stats", "graph_stats"]
 
 _LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
 
@@ -59,21 +61,9 @@ class GraphStats:
         return "\n".join(out)
 
 
-def _module_counts(extra_files: Iterable[str | os.PathLike[str]]) -> dict[str, int]:
-    counts = {}
-    for module in module_files():
-        counts[module.name] = sum(1 for _ in iter_quads(module))
-    for path in extra_files:
-        counts[str(path)] = sum(1 for _ in iter_quads(path))
-    return counts
-
-
-def graph_stats(graph: Graph, extra_files: Iterable[str | os.PathLike[str]] = ()) -> GraphStats:
-    """Count resources per class, labels per language (prefLabel, altLabel, rdfs:label), and
-    triples per bundled module and per user file in ``extra_files``.
-
-    Counts per module are of each file on its own, so triples two files share count in both.
-    """
+def graph_stats(graph: Graph, per_module: dict[str, int] | None = None) -> GraphStats:
+    """Count resources per class and labels per language (prefLabel, altLabel, rdfs:label) in
+    ``graph``; ``per_module`` is passed through (see :func:`file_stats`, which fills it)."""
     per_class = Counter(curie(cls) for _s, cls in graph.subject_objects(RDF.type))
     languages: Counter[str] = Counter()
     for prop in _LABEL_PROPERTIES:
@@ -86,5 +76,33 @@ def graph_stats(graph: Graph, extra_files: Iterable[str | os.PathLike[str]] = ()
         claims=per_class.get("qe:Claim", 0),
         per_class=dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         labels_per_language=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        per_module=_module_counts(extra_files),
+        per_module=dict(per_module or {}),
     )
+
+
+def file_stats(extra_files: Iterable[str | os.PathLike[str]] = ()) -> GraphStats:
+    """Statistics of the bundled ontology merged with ``extra_files``, with triples counted per
+    bundled module and per user file (per named graph for N-Quads and TriG files).
+
+    Each file is read once, so a named pipe works too.
+
+    >>> file_stats().per_module["concepts.ttl"] > 1000
+    True
+    """
+    files = list(extra_files)
+    dataset = load_dataset(files)
+    names = {str(QE[m.removesuffix(".ttl")]): m for m in DATA_MODULES}
+    names[str(QE).rstrip("/")] = DATA_MODULES[0]
+    names.update({Path(f).resolve().as_uri(): str(f) for f in files})
+    merged = Graph()
+    counts: dict[str, int] = {}
+    for named in dataset.graphs():
+        if len(named) == 0:
+            continue
+        name = str(named.identifier)
+        counts[names.get(name, name)] = len(named)
+        for triple in named:
+            merged.add(triple)
+    order = {name: i for i, name in enumerate([*DATA_MODULES, *map(str, files)])}
+    ordered = dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    return graph_stats(merged, ordered)
