@@ -15,6 +15,7 @@ import html
 import json
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator
 from importlib.resources.abc import Traversable
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_MAX_NESTING",
     "FORMAT_BY_SUFFIX",
     "QegraphWarning",
+    "check_input",
     "guess_format",
     "iter_quads",
     "load",
@@ -76,6 +78,7 @@ _OX_FORMATS = {
 
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_STRING = str(XSD.string)
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class QegraphWarning(UserWarning):
@@ -99,10 +102,23 @@ def guess_format(path: str | os.PathLike[str] | Traversable) -> str:
         ) from None
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 1:
+        raise InputError(f"{name} must be a positive whole number, not {value!r}")
+    return number
+
+
 def _max_bytes(max_bytes: int | None) -> int:
     if max_bytes is not None:
         return max_bytes
-    return int(os.environ.get("QEGRAPH_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES))
+    return _env_int("QEGRAPH_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES)
 
 
 def _read(source: str | os.PathLike[str] | Traversable, limit: int) -> tuple[str, bytes]:
@@ -121,7 +137,15 @@ def _read(source: str | os.PathLike[str] | Traversable, limit: int) -> tuple[str
                     f"{display}: file is {size} bytes, over the input limit of {limit} bytes "
                     "(raise it with QEGRAPH_MAX_INPUT_BYTES)"
                 )
-            return display, path.read_bytes()
+            # Read at most one byte over the limit: a pipe or a device has no size to check.
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+            if len(data) > limit:
+                raise InputError(
+                    f"{display}: over the input limit of {limit} bytes "
+                    "(raise it with QEGRAPH_MAX_INPUT_BYTES)"
+                )
+            return display, data
         except PermissionError:
             raise InputError(f"{display}: permission denied") from None
         except IsADirectoryError:
@@ -132,19 +156,42 @@ def _read(source: str | os.PathLike[str] | Traversable, limit: int) -> tuple[str
     return display, data
 
 
+_LONG_WORD = re.compile(r"\S{101,}")
+
+
+def _shown(text: str) -> str:
+    r"""``text`` safe to print: control characters escaped (no terminal escape sequences from a
+    hostile file), and any word over 100 characters cut short (a parser may quote a huge token).
+
+    >>> print(_shown("bell\x07 " + "x" * 150 + " is not valid")[-40:])
+    xxxxxx... (150 characters) is not valid
+    >>> print(_shown("bell\x07"))
+    bell\u0007
+    """
+    cleaned = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text
+    )
+    return _LONG_WORD.sub(lambda m: f"{m.group()[:80]}... ({len(m.group())} characters)", cleaned)
+
+
+def _quoted(text: str) -> str:
+    """``text`` in single quotes for a message, made safe by :func:`_shown`."""
+    return "'" + _shown(text) + "'"
+
+
 def _syntax_message(display: str, err: SyntaxError, data: bytes) -> str:
     text = str(err.msg if hasattr(err, "msg") else err)
     # Oxigraph says "Parser error at line 3 between columns 6 and 11: <why>"; keep the why.
     why = text.split(": ", 1)[1] if text.startswith("Parser error") and ": " in text else text
     line, col = err.lineno, err.offset
     if line:
-        return f"{display}:{line}:{col or 1}: {why}"
+        return f"{display}:{line}:{col or 1}: {_shown(why)}"
     # RDF/XML errors carry no position; find the quoted culprit ('IRI') in the file instead.
     quoted = re.search(r"'([^']+)'", why)
     where = _locate(data, quoted.group(1)) if quoted else None
     if where:
-        return f"{display}:{where[0]}:{where[1]}: {why}"
-    return f"{display}: {why}"
+        return f"{display}:{where[0]}:{where[1]}: {_shown(why)}"
+    return f"{display}: {_shown(why)}"
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
@@ -165,7 +212,7 @@ def _locate(data: bytes, text: str) -> tuple[int, int] | None:
 
 
 def _max_nesting() -> int:
-    return int(os.environ.get("QEGRAPH_MAX_NESTING", DEFAULT_MAX_NESTING))
+    return _env_int("QEGRAPH_MAX_NESTING", DEFAULT_MAX_NESTING)
 
 
 def _too_deep(display: str, line: int, limit: int) -> InputError:
@@ -280,7 +327,7 @@ def _check_json_contexts(display: str, data: bytes) -> None:
                 at = f"{display}:{where[0]}:{where[1]}" if where else display
                 kind = "a local file" if item.lower().startswith("file:") else "the network"
                 raise NetworkRefusedError(
-                    f"{at}: JSON-LD context {item!r} would be fetched from {kind}; qegraph "
+                    f"{at}: JSON-LD context {_quoted(item)} would be fetched from {kind}; qegraph "
                     "never fetches contexts (put the context object inline in the file)"
                 )
 
@@ -296,10 +343,58 @@ def _check_iri(value: str, display: str, data: bytes) -> None:
         at = f"{display}:{where[0]}:{where[1]}" if where else display
         if ":" not in value:
             raise InputError(
-                f"{at}: {value!r} is not an IRI (a relative IRI, or a term that no @context "
+                f"{at}: {_quoted(value)} is not an IRI (a relative IRI, or a term that no @context "
                 "maps; JSON-LD would drop it silently)"
             ) from None
-        raise InputError(f"{at}: invalid IRI {value!r}: {err}") from None
+        raise InputError(f"{at}: invalid IRI {_quoted(value)}: {_shown(str(err))}") from None
+
+
+def _n3_formula(display: str, data: bytes) -> InputError:
+    """N3 formulas ``{ ... }`` are quoted graphs (rule bodies, beliefs): loading their triples
+    as facts would change what the file says."""
+    brace = next((m.start() for m in _TURTLE_TOKENS.finditer(data) if m.group() == b"{"), None)
+    at = f"{display}:{':'.join(map(str, _position(data, brace)))}" if brace is not None else display
+    return InputError(
+        f"{at}: N3 formulas {{ ... }} are quoted graphs, not facts; qegraph does not load them "
+        "(keep plain triples, or convert the file to Turtle)"
+    )
+
+
+def _precheck(display: str, data: bytes, fmt: str) -> None:
+    nesting = _max_nesting()
+    if fmt == "xml":
+        _check_xml(display, data, nesting)
+    elif fmt == "json-ld":
+        _check_nesting(display, data, _JSON_TOKENS, nesting)
+        _check_json_contexts(display, data)
+    elif fmt in ("turtle", "trig", "n3"):
+        _check_nesting(display, data, _TURTLE_TOKENS, nesting)
+
+
+def check_input(
+    source: str | os.PathLike[str] | Traversable,
+    *,
+    format: str | None = None,
+    max_bytes: int | None = None,
+) -> None:
+    """Refuse a file that would hang, crash or leak before any parser sees it.
+
+    The checks :func:`iter_quads` runs first, for code that hands files to another parser (an
+    Oxigraph store's bulk loader, say): size cap, RDF/XML well-formed and without
+    ``<!DOCTYPE``, nesting depth (Oxigraph's JSON-LD parser overflows its stack on deep
+    nesting), JSON-LD contexts given by URL.
+
+    Raises
+    ------
+    InputError, NetworkRefusedError
+        As :func:`iter_quads` does.
+
+    >>> from qegraph.resources import shapes_file
+    >>> check_input(shapes_file())
+    """
+    fmt = format or guess_format(source)
+    display, data = _read(source, _max_bytes(max_bytes))
+    _precheck(display, data, fmt)
 
 
 def iter_quads(
@@ -330,18 +425,12 @@ def iter_quads(
 
     fmt = format or guess_format(source)
     display, data = _read(source, _max_bytes(max_bytes))
-    nesting = _max_nesting()
-    lenient = False
-    if fmt == "xml":
-        _check_xml(display, data, nesting)
-    elif fmt == "json-ld":
-        _check_nesting(display, data, _JSON_TOKENS, nesting)
-        _check_json_contexts(display, data)
-        # Oxigraph's strict JSON-LD mode drops invalid IRIs and unmapped terms silently: parse
-        # leniently and check every IRI here, so that nothing is lost without an error.
-        lenient = True
-    elif fmt in ("turtle", "trig", "n3"):
-        _check_nesting(display, data, _TURTLE_TOKENS, nesting)
+    if data.startswith(_UTF8_BOM) and fmt not in ("xml", "json-ld"):
+        data = data[len(_UTF8_BOM) :]  # editors on Windows add one; Oxigraph reads it as text
+    _precheck(display, data, fmt)
+    # Oxigraph's strict JSON-LD mode drops invalid IRIs and unmapped terms silently: parse
+    # leniently and check every IRI here, so that nothing is lost without an error.
+    lenient = fmt == "json-ld"
     ox_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
     iri_cache: dict[str, URIRef] = {}
     bnodes: dict[str, BNode] = {}
@@ -375,7 +464,7 @@ def iter_quads(
                 except ValueError:
                     where = _locate(data, t.language)
                     at = f"{display}:{where[0]}:{where[1]}" if where else display
-                    raise InputError(f"{at}: invalid language tag {t.language!r}") from None
+                    raise InputError(f"{at}: invalid language tag {_quoted(t.language)}") from None
             dt = t.datatype.value
             if dt == _XSD_STRING:
                 return Literal(t.value)
@@ -387,6 +476,8 @@ def iter_quads(
     try:
         with no_network(f"parsing {display}"):
             for quad in ox.parse(input=data, format=ox_format, base_iri=None, lenient=lenient):
+                if fmt == "n3" and type(quad.graph_name) is not ox.DefaultGraph:
+                    raise _n3_formula(display, data)
                 yield (
                     term(quad.subject),
                     term(quad.predicate),
@@ -467,9 +558,10 @@ def load(
     True
     """
     graph = bind_prefixes(Graph())
-    sources: list[Any] = list(module_files()) if bundled else []
-    sources.extend(extra_files)
-    for source in sources:
+    # The size cap is for the user's files; the bundled modules are ours and always load.
+    for module in module_files() if bundled else []:
+        parse_into(graph, module, max_bytes=DEFAULT_MAX_INPUT_BYTES)
+    for source in extra_files:
         parse_into(graph, source, max_bytes=max_bytes)
     return graph
 
@@ -490,7 +582,7 @@ def load_dataset(
     for module in module_files() if bundled else []:
         stem = module.name.rsplit(".", 1)[0]
         name = URIRef(str(QE).rstrip("/")) if stem == "qegraph" else QE[stem]
-        parse_into(dataset.graph(name), module, max_bytes=max_bytes)
+        parse_into(dataset.graph(name), module, max_bytes=DEFAULT_MAX_INPUT_BYTES)
     for path in extra_files:
         default_name = URIRef(Path(path).resolve().as_uri())
         for s, p, o, g in iter_quads(path, max_bytes=max_bytes):

@@ -1,0 +1,146 @@
+"""Attacks on query evaluation: runaway queries, long lists, cycles, deep nesting.
+
+A time limit must really stop the work (from the main thread and from a worker thread), and
+property paths over long chains or cycles must answer instead of crashing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+
+from qegraph.errors import QueryError, QueryTimeoutError
+from qegraph.limits import time_limit
+from qegraph.sparql import run_query
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EX = "https://example.org/"
+P = URIRef(f"{EX}p")
+
+
+@pytest.fixture(scope="module")
+def busy_graph() -> Graph:
+    """Enough triples that a six-way cross product never finishes."""
+    graph = Graph()
+    for i in range(60):
+        graph.add((URIRef(f"{EX}n{i}"), P, Literal(i)))
+    return graph
+
+
+def timeout_message(seconds: float) -> str:
+    return (
+        f"the query ran past its time limit of {seconds:g} s and was stopped "
+        "(raise it with --timeout SECONDS, or 0 for no limit)"
+    )
+
+
+def test_slow_query_is_stopped_by_the_timeout(busy_graph):
+    text = (FIXTURES / "hostile-slow.rq").read_text(encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(QueryTimeoutError) as err:
+        run_query(busy_graph, text, timeout=0.5)
+    assert time.monotonic() - start < 3
+    assert str(err.value) == timeout_message(0.5)
+
+
+def test_slow_query_is_stopped_in_a_worker_thread(busy_graph):
+    text = (FIXTURES / "hostile-slow.rq").read_text(encoding="utf-8")
+    outcome: dict[str, object] = {}
+
+    def worker() -> None:
+        start = time.monotonic()
+        try:
+            run_query(busy_graph, text, timeout=0.5)
+        except QueryTimeoutError as err:
+            outcome["error"] = str(err)
+        outcome["seconds"] = time.monotonic() - start
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert outcome["error"] == timeout_message(0.5)
+    assert outcome["seconds"] < 3
+
+
+def test_time_limit_cannot_be_swallowed_by_a_broad_except():
+    def stubborn() -> str:
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:  # library code that eats every error
+                continue
+
+    with pytest.raises(QueryTimeoutError), time_limit(0.2):
+        stubborn()
+
+
+def test_time_limit_leaves_no_pending_interruption_behind():
+    for _ in range(200):
+        with time_limit(0.05):
+            sum(range(10))
+    time.sleep(0.8)  # an alarm left armed would interrupt this sleep
+    assert sum(range(10)) == 45
+
+
+def test_no_timeout_by_default_in_the_library(busy_graph):
+    rows = run_query(busy_graph, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(rows[0]["n"]) == 60
+
+
+@pytest.fixture(scope="module")
+def long_list() -> Graph:
+    graph = Graph()
+    head = BNode()
+    Collection(graph, head, [Literal(i) for i in range(5000)])
+    graph.add((URIRef(f"{EX}a"), P, head))
+    return graph
+
+
+def test_rdf_rest_star_over_a_long_list_answers(long_list):
+    rows = run_query(
+        long_list, f"SELECT ?m WHERE {{ <{EX}a> <{P}>/rdf:rest*/rdf:first ?m }}", timeout=30
+    )
+    assert sorted(int(r["m"]) for r in rows) == list(range(5000))
+
+
+def test_rdf_rest_star_backwards_from_nil_answers(long_list):
+    rows = run_query(
+        long_list, "SELECT (COUNT(?x) AS ?n) WHERE { ?x rdf:rest* rdf:nil }", timeout=30
+    )
+    assert int(rows[0]["n"]) == 5001  # every list node, and rdf:nil itself
+
+
+@pytest.fixture(scope="module")
+def long_cycle() -> Graph:
+    graph = Graph()
+    for i in range(3000):
+        graph.add((URIRef(f"{EX}n{i}"), P, URIRef(f"{EX}n{(i + 1) % 3000}")))
+    return graph
+
+
+def test_one_or_more_path_around_a_long_cycle_answers(long_cycle):
+    rows = run_query(
+        long_cycle, f"SELECT (COUNT(?y) AS ?n) WHERE {{ <{EX}n0> <{P}>+ ?y }}", timeout=30
+    )
+    assert int(rows[0]["n"]) == 3000
+
+
+def test_inverse_zero_or_more_path_around_a_long_cycle_answers(long_cycle):
+    rows = run_query(
+        long_cycle, f"SELECT (COUNT(?y) AS ?n) WHERE {{ <{EX}n5> ^<{P}>* ?y }}", timeout=30
+    )
+    assert int(rows[0]["n"]) == 3000
+
+
+def test_deeply_nested_query_is_a_query_error():
+    text = (FIXTURES / "hostile-nested.rq").read_text(encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(QueryError):
+        run_query(Graph(), text, timeout=20)
+    assert time.monotonic() - start < 20
