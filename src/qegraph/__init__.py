@@ -15,7 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .analysis import AnalysisReport, analyze, contrast_matrix, plot_report, scores_graph
+    from .analysis import AnalysisReport, analyze, contrast_matrix
     from .backends import (
         Backend,
         EndpointBackend,
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         StoreBackend,
         open_backend,
     )
+    from .charts import plot_report
     from .errors import (
         BackendError,
         ConceptLookupError,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from .projection import communities, degree, pagerank, project
     from .reasoning import owl_rl_closure
     from .safety import network_blocked, no_network
+    from .scores import scores_graph, write_scores
     from .server import ServerConfig, make_server, serve
     from .sparql import QueryResult, named_queries, query, run_query
     from .stats import graph_stats
@@ -90,8 +92,9 @@ _EXPORTS: dict[str, str] = {
     "AnalysisReport": "analysis",
     "analyze": "analysis",
     "contrast_matrix": "analysis",
-    "plot_report": "analysis",
-    "scores_graph": "analysis",
+    "plot_report": "charts",
+    "scores_graph": "scores",
+    "write_scores": "scores",
     "explain_paths": "paths",
     "neighbors": "paths",
     "communities": "projection",

@@ -484,14 +484,14 @@ def analyze(
     grouped by contrast axis.
     """
     from .analysis import analyze as run_analysis
-    from .analysis import plot_report
+    from .charts import plot_report
 
     report = run_analysis(session.graph(), top, seed=seed, engine=engine)
     if plot_dir is not None:
         for path in plot_report(report, plot_dir):
             click.echo(f"wrote {path}", err=True)
     if rdf_path is not None:
-        from .analysis import write_scores
+        from .scores import write_scores
 
         click.echo(f"wrote {write_scores(report, rdf_path)}", err=True)
     _emit(report.render(fmt), output)

@@ -186,6 +186,11 @@ def resolve_concept(graph: Graph, name: str) -> URIRef:
                 names.setdefault(key, set()).add(subject)
                 if key == wanted:
                     matches.add(subject)
+    if len(matches) > 1:
+        # A concept and a schema term may share a name ("goal", qe:Goal); the concept wins.
+        concepts = {m for m in matches if (m, RDF.type, SKOS.Concept) in graph}
+        if len(concepts) == 1:
+            matches = concepts
     if len(matches) == 1:
         return matches.pop()
     if matches:
