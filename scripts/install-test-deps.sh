@@ -5,9 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-# A CJK font lets the screenshots show the Chinese labels instead of empty boxes.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then
+# Debian's chromium for the browser tests, a CJK font so that screenshots show the Chinese labels,
+# and the OWL API (what Protégé is built on) to check that the RDF/XML export opens there.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy \
+    || [ ! -e /usr/share/java/owlapi-distribution.jar ] || ! command -v javac >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
   "${apt_get[@]}" update -qq
-  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq chromium fonts-wqy-microhei >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq chromium fonts-wqy-microhei \
+    libowlapi-java default-jdk-headless >/dev/null
 fi

@@ -1,0 +1,575 @@
+"""Ask the graph questions in SPARQL: ad-hoc queries, named competency questions, bound parameters.
+
+Every query, from the command line, from :func:`query` or from another module, runs through
+:func:`run_query`, the single entry point: it parses the text (standard prefixes pre-bound, the
+query's own ``PREFIX`` wins), refuses what qegraph never runs unasked (``SERVICE`` without
+``allow_network``, ``LOAD``, every update form) by looking at the parsed algebra rather than the
+text, binds the parameters and materialises the answer as a :class:`QueryResult`.
+
+>>> from qegraph import load
+>>> rows = query(load(), "SELECT ?label WHERE { ?c skos:prefLabel ?label } ORDER BY ?label",
+...              c="qe:critical-thinking")
+>>> [str(row["label"]) for row in rows]
+['critical thinking', '批判性思维']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, overload
+
+from .errors import ConceptLookupError, NetworkRefusedError, QueryError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.term import Node
+
+__all__ = [
+    "NamedQuery",
+    "PreparedQuery",
+    "QueryResult",
+    "bind_params",
+    "named_queries",
+    "named_query",
+    "parse_param",
+    "prepare_query",
+    "query",
+    "query_text",
+    "resolve_value",
+    "run_query",
+]
+
+_NAME_LINE = re.compile(r"^#\s*(CQ-\d+)\s*:\s*(.*\S)\s*$", re.IGNORECASE)
+_NAME = re.compile(r"^CQ-\d+$", re.IGNORECASE)
+
+
+# --- named queries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A competency question shipped with the ontology: ``CQ-07``, its question and its text."""
+
+    name: str
+    question: str
+    text: str
+    file_name: str
+
+
+def named_queries() -> list[NamedQuery]:
+    """The competency questions in ``ontology/queries/cq-*.rq``, in file order.
+
+    The name and the question come from each file's first line, ``# CQ-NN: question``; a file
+    without that line is named after the file.
+
+    >>> all(q.name.startswith("CQ-") and q.question for q in named_queries())
+    True
+    """
+    from .resources import query_files
+
+    found = []
+    for path in query_files():
+        text = path.read_text(encoding="utf-8")
+        first = text.split("\n", 1)[0]
+        match = _NAME_LINE.match(first)
+        if match:
+            name, question = match.group(1).upper(), match.group(2)
+        else:
+            name, question = path.name.removesuffix(".rq").upper(), ""
+        found.append(NamedQuery(name, question, text, path.name))
+    return found
+
+
+def named_query(name: str) -> NamedQuery:
+    """The named query ``name`` (``CQ-07``, case-insensitive; ``cq-7`` works too).
+
+    Raises
+    ------
+    QueryError
+        No such query; the message lists the known names.
+    """
+    wanted = _normalise_name(name)
+    known = named_queries()
+    for item in known:
+        if _normalise_name(item.name) == wanted:
+            return item
+    names = ", ".join(q.name for q in known) or "(none)"
+    raise QueryError(f"unknown named query {name!r}; known queries: {names}")
+
+
+def _normalise_name(name: str) -> str:
+    match = re.match(r"(?i)^\s*cq-?0*(\d+)\s*$", name)
+    return f"CQ-{int(match.group(1))}" if match else name.strip().upper()
+
+
+def query_text(spec: str) -> str:
+    """The SPARQL text ``spec`` stands for: a named query (``CQ-NN``), a ``.rq`` file, or itself.
+
+    >>> query_text("ASK {}")
+    'ASK {}'
+    """
+    if _NAME.match(spec.strip()):
+        return named_query(spec).text
+    if spec.endswith(".rq") and "\n" not in spec:
+        from pathlib import Path
+
+        path = Path(spec)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise QueryError(f"{spec}: no such query file") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise QueryError(f"{spec}: cannot read the query file ({err})") from None
+    return spec
+
+
+# --- parsing and safety -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A parsed, checked query: its text, its form (``SELECT``...) and rdflib's algebra."""
+
+    text: str
+    kind: str
+    compiled: Query = field(repr=False)
+
+
+_KINDS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
+    """Parse ``text`` with the standard prefixes pre-bound and refuse what qegraph never runs.
+
+    Parameters
+    ----------
+    text:
+        A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+    allow_network:
+        Permit ``SERVICE`` (a federated query to a remote endpoint).
+
+    Raises
+    ------
+    QueryError
+        A syntax error (``line L, column C``, with the offending line), an unknown prefix, or an
+        update (INSERT, DELETE, CLEAR...): qegraph only reads.
+    NetworkRefusedError
+        ``SERVICE`` without ``allow_network``, or ``LOAD`` (never run).
+
+    >>> prepare_query("ASK { ?s a qe:Paradigm }").kind
+    'ASK'
+    >>> prepare_query("INSERT DATA { qe:a qe:b qe:c }")
+    Traceback (most recent call last):
+    ...
+    qegraph.errors.QueryError: SPARQL updates (INSERT DATA) are refused: qegraph only reads
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from .namespaces import PREFIXES
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as err:
+        _refuse_update(text)
+        raise QueryError(_syntax_message(text, err)) from None
+    except RecursionError:
+        raise QueryError(
+            "the query nests too deep to parse (hundreds of nested groups or brackets); simplify it"
+        ) from None
+    except Exception as err:  # rdflib's parse actions raise plain exceptions (bad IRI, ...)
+        raise QueryError(f"cannot parse the query: {err}") from None
+    try:
+        compiled = translateQuery(parsed, initNs=PREFIXES)
+    except Exception as err:  # rdflib raises a bare Exception for an unknown prefix
+        message = str(err)
+        match = re.match(r"Unknown namespace prefix : (\S*)", message)
+        if match:
+            raise QueryError(
+                f"unknown prefix {match.group(1)}: in the query; declare it with "
+                f"PREFIX {match.group(1)}: <...> (pre-bound: {', '.join(PREFIXES)})"
+            ) from None
+        raise QueryError(f"cannot compile the query: {message}") from None
+    _refuse_service(compiled.algebra, allow_network)
+    _refuse_dataset(compiled.algebra, allow_network)
+    kind = _KINDS.get(compiled.algebra.name, compiled.algebra.name)
+    return PreparedQuery(text=text, kind=kind, compiled=compiled)
+
+
+def _syntax_message(text: str, err: Any) -> str:
+    line_no, col = err.lineno, err.col
+    lines = text.splitlines() or [""]
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else err.line
+    found = f" near {line[col - 1 : col + 19].split()[0]!r}" if line[col - 1 :].strip() else ""
+    return (
+        f"SPARQL syntax error at line {line_no}, column {col}{found}:\n"
+        f"  {line}\n  {' ' * (col - 1)}^"
+    )
+
+
+def _refuse_update(text: str) -> None:
+    """Raise if ``text`` parses as a SPARQL update (LOAD included); return quietly otherwise."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    from .namespaces import PREFIXES
+
+    try:
+        update = translateUpdate(parseUpdate(text), initNs=PREFIXES)
+    except Exception:  # not an update either: the caller reports the query syntax error
+        return
+    forms = [op.name for op in update.algebra]
+    if "Load" in forms:
+        raise NetworkRefusedError(
+            "SPARQL LOAD is refused: qegraph never fetches data from inside a query "
+            "(download the file and pass it with --data)"
+        )
+    if not forms:
+        return
+    names = ", ".join(dict.fromkeys(_UPDATE_NAMES.get(f, f.upper()) for f in forms))
+    raise QueryError(f"SPARQL updates ({names}) are refused: qegraph only reads")
+
+
+_UPDATE_NAMES = {
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+}
+
+
+def _refuse_service(algebra: Any, allow_network: bool) -> None:
+    if allow_network:
+        return
+    for node in _walk(algebra):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            raise NetworkRefusedError(
+                f"SPARQL SERVICE <{node.get('term')}> is refused: it would query a remote "
+                "endpoint; pass --allow-network to permit it"
+            )
+
+
+def _refuse_dataset(algebra: Any, allow_network: bool) -> None:
+    """Refuse ``FROM`` / ``FROM NAMED``: rdflib would fetch the IRI (a URL or a local file)."""
+    for clause in algebra.get("datasetClause") or ():
+        keyword = "FROM NAMED" if "named" in clause else "FROM"
+        iri = str(clause["named"] if "named" in clause else clause["default"])
+        if iri.lower().startswith("file:"):
+            raise NetworkRefusedError(
+                f"SPARQL {keyword} <{iri}> is refused: it would read a local file from inside "
+                "the query (pass the file with --data instead)"
+            )
+        if not allow_network:
+            raise NetworkRefusedError(
+                f"SPARQL {keyword} <{iri}> is refused: it would fetch data from the network "
+                "(download it and pass it with --data, or pass --allow-network)"
+            )
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every algebra node (rdflib ``CompValue``) below ``node``, depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CompValue):
+            yield current
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple)):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
+_LITERAL = re.compile(
+    r'^"(?P<value>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^(?P<dt>\S+))?$'
+)
+
+
+def resolve_value(graph: Graph, value: str) -> Node:
+    """The RDF term a ``--param`` value stands for.
+
+    - ``<https://...>`` or ``https://...``: that IRI;
+    - ``qe:critical-thinking``: a CURIE with a standard prefix;
+    - ``"text"``, ``"text"@en``, ``"5"^^xsd:integer``: a literal (Turtle syntax);
+    - ``42``, ``4.5``, ``true``: a number or boolean literal;
+    - anything else: a concept's label in either language (``批判性思维``).
+
+    Raises
+    ------
+    ConceptLookupError
+        The value is none of the above and no concept has it as a label (close matches are named).
+
+    >>> from qegraph import load
+    >>> resolve_value(load(), "批判性思维").n3()
+    '<https://w3id.org/qegraph/critical-thinking>'
+    >>> resolve_value(load(), '"critical thinking"@en').n3()
+    '"critical thinking"@en'
+    """
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from .concepts import resolve_concept
+    from .namespaces import PREFIXES
+
+    text = value.strip()
+    match = _LITERAL.match(text)
+    if match:
+        lexical = _unescape(match.group("value"))
+        if match.group("lang"):
+            return Literal(lexical, lang=match.group("lang"))
+        if match.group("dt"):
+            return Literal(lexical, datatype=URIRef(_expand_iri(match.group("dt"))))
+        return Literal(lexical)
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", text) or text.startswith("urn:"):
+        return URIRef(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and " " not in local:
+        return URIRef(PREFIXES[prefix] + local)
+    if re.fullmatch(r"[+-]?\d+", text):
+        return Literal(text, datatype=XSD.integer)
+    if re.fullmatch(r"[+-]?\d*\.\d+", text):
+        return Literal(text, datatype=XSD.decimal)
+    if text in ("true", "false"):
+        return Literal(text, datatype=XSD.boolean)
+    try:
+        return resolve_concept(graph, text)
+    except ConceptLookupError as err:
+        raise ConceptLookupError(f'{err} (write "{text}" in quotes for a plain literal)') from None
+
+
+def _expand_iri(text: str) -> str:
+    from .namespaces import PREFIXES
+
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    raise QueryError(f"unknown datatype {text}: use <IRI> or a standard prefix")
+
+
+def _unescape(text: str) -> str:
+    escapes = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), text)
+
+
+def parse_param(graph: Graph, assignment: str) -> tuple[str, Node]:
+    """Split a ``NAME=VALUE`` parameter and resolve the value with :func:`resolve_value`.
+
+    >>> from qegraph import load
+    >>> name, value = parse_param(load(), "concept=rote learning")
+    >>> name, value.n3()
+    ('concept', '<https://w3id.org/qegraph/rote-learning>')
+    """
+    name, sep, value = assignment.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"\w+", name):
+        raise QueryError(
+            f"--param {assignment!r}: expected NAME=VALUE, e.g. concept=qe:rote-learning"
+        )
+    return name, resolve_value(graph, value)
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+@dataclass
+class QueryResult(Sequence[dict[str, Any]]):
+    """The materialised answer of a query.
+
+    A SELECT result is a sequence of rows, each a dict from variable name to an rdflib term, or
+    None where the variable is unbound; ``variables`` keeps the column order. An ASK result has
+    ``boolean``; a CONSTRUCT or DESCRIBE result has ``graph``. ``graph_queried`` is the graph the
+    query ran over (the OWL RL closure with ``reason=True``), used for labels in tables.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    graph_queried: Graph | None = field(default=None, repr=False)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def run_query(
+    graph: Graph,
+    text: str | PreparedQuery,
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    reason: bool = False,
+    allow_network: bool = False,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run one SPARQL query over ``graph``; every query path of qegraph goes through here.
+
+    Parameters
+    ----------
+    graph:
+        The graph to query (usually :func:`qegraph.load`).
+    text:
+        The query text, or a :class:`PreparedQuery`.
+    bindings:
+        Variable name to RDF term, bound before the query runs (``--param``).
+    reason:
+        Answer over the OWL RL closure of ``graph`` (inverse and symmetric edges, inferred types).
+    allow_network:
+        Permit ``SERVICE`` (and ``FROM <http...>``); otherwise any network access during the
+        query is refused, below rdflib as well (:func:`qegraph.safety.no_network`).
+    timeout:
+        Stop the query after this many seconds (None: no limit; the command line gives 30).
+
+    Raises
+    ------
+    QueryError, NetworkRefusedError
+        See :func:`prepare_query`.
+    QueryTimeoutError
+        The query ran past ``timeout`` and was stopped.
+
+    >>> from qegraph import load
+    >>> run_query(load(), "ASK { qe:quality-education qe:opposes ?x }").boolean
+    True
+    """
+    from .limits import time_limit
+    from .safety import no_network
+
+    with no_network("running the query", allow_network=allow_network), time_limit(timeout):
+        return _run_query(graph, text, bindings, reason, allow_network)
+
+
+def _run_query(
+    graph: Graph,
+    text: str | PreparedQuery,
+    bindings: Mapping[str, Node] | None,
+    reason: bool,
+    allow_network: bool,
+) -> QueryResult:
+    from rdflib import Variable
+
+    from .limits import iterative_paths
+
+    prepared = (
+        text
+        if isinstance(text, PreparedQuery)
+        else prepare_query(text, allow_network=allow_network)
+    )
+    if prepared.kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        raise QueryError(f"unsupported query form {prepared.kind}")
+    if reason:
+        from .reasoning import owl_rl_closure
+
+        graph = owl_rl_closure(graph)
+    init = {Variable(k): v for k, v in (bindings or {}).items()}
+    iterative_paths(prepared.compiled.algebra)  # p* and p+ without deep recursion
+    try:
+        # A store with its own SPARQL engine (Oxigraph store, remote endpoint: see
+        # qegraph.backends) gets the text; rdflib's evaluator would walk its triples one by one.
+        native = getattr(graph.store, "native_sparql", False)
+        result = graph.query(prepared.text if native else prepared.compiled, initBindings=init)
+        if prepared.kind == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer), graph_queried=graph)
+        if prepared.kind in ("CONSTRUCT", "DESCRIBE"):
+            from .namespaces import bind_prefixes
+
+            out = bind_prefixes(_graph())
+            for triple in result.graph or ():
+                out.add(triple)
+            return QueryResult(prepared.kind, graph=out, graph_queried=graph)
+        variables = [str(v) for v in result.vars or ()]
+        rows = [{name: row.get(Variable(name)) for name in variables} for row in result.bindings]
+    except (NetworkRefusedError, QueryError):
+        raise
+    except RecursionError:
+        raise QueryError(
+            "the query nests too deep for rdflib's evaluator (deeply nested groups or a "
+            "recursive path); simplify it"
+        ) from None
+    except Exception as err:  # rdflib's evaluation errors carry no type of their own
+        raise QueryError(f"the query failed while running: {type(err).__name__}: {err}") from None
+    return QueryResult("SELECT", variables=variables, rows=rows, graph_queried=graph)
+
+
+def _graph() -> Graph:
+    from rdflib import Graph
+
+    return Graph()
+
+
+def query(graph: Graph, text_or_name: str, /, **bindings: Any) -> QueryResult:
+    """Answer a SPARQL query or a named competency question, with variables bound by keyword.
+
+    Parameters
+    ----------
+    graph:
+        The graph to query.
+    text_or_name:
+        SPARQL text (standard prefixes pre-bound) or a named query such as ``"CQ-01"``.
+    **bindings:
+        Variables to bind before the query runs: rdflib terms, or strings read like ``--param``
+        values (an IRI, a CURIE, a quoted literal or a concept label), or Python numbers.
+
+    Returns
+    -------
+    QueryResult
+        For SELECT, a sequence of dicts from variable name to term (None when unbound).
+
+    >>> from qegraph import load
+    >>> g = load()
+    >>> rows = query(g, "SELECT ?other WHERE { ?paradigm qe:opposes ?other }",
+    ...              paradigm="素质教育")
+    >>> rows.variables, [row["other"].n3(g.namespace_manager) for row in rows]
+    (['other'], ['qe:exam-oriented-education'])
+    """
+    from rdflib import Literal
+    from rdflib.term import Node
+
+    text = query_text(text_or_name)
+    bound: dict[str, Node] = {}
+    for name, value in bindings.items():
+        if isinstance(value, Node):
+            bound[name] = value
+        elif isinstance(value, str):
+            bound[name] = resolve_value(graph, value)
+        else:
+            bound[name] = Literal(value)
+    return run_query(graph, text, bindings=bound)
+
+
+def bind_params(graph: Graph, params: Iterable[str]) -> dict[str, Node]:
+    """``NAME=VALUE`` strings (``--param``) as a bindings dict for :func:`run_query`."""
+    return dict(parse_param(graph, p) for p in params)
