@@ -157,3 +157,15 @@ def test_version_option_prints_the_package_version(runner):
 
     result = runner.invoke(main, ["--version"])
     assert result.stdout.strip() == f"qegraph, version {version('qegraph')}"
+
+
+def test_validate_checks_what_was_loaded_into_a_store(runner, tmp_path):
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["--store", store, "load"]).exit_code == 0
+    result = runner.invoke(main, ["--store", store, "validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Conforms: yes.")
+    broken = FIXTURES / "ontology" / "broken-disjoint-sides.ttl"
+    base = FIXTURES / "ontology" / "valid-base.ttl"
+    merged = runner.invoke(main, ["--store", store, "validate", str(base), str(broken)])
+    assert merged.exit_code == 1

@@ -88,15 +88,13 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_cannot_hold(graph: Graph) -> bool:
-    """The documented reasons RDF/XML may refuse: control characters, no QName for a predicate."""
-    from rdflib.namespace import split_uri
-
+    """The documented reasons RDF/XML may refuse: control characters, or a predicate whose IRI
+    does not end in an XML name (a letter or "_" first), so it has no QName."""
     for s, p, o in graph:
         if any(_NOT_XML.search(str(t)) for t in (s, p, o)):
             return True
-        try:
-            split_uri(p)
-        except ValueError:
+        local = re.search(r"[^\W\d][\w.-]*$", str(p))
+        if local is None or local.start() == 0:
             return True
     return False
 

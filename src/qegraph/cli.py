@@ -197,11 +197,9 @@ def validate(session: Session, files: tuple[str, ...], fmt: str, output: str | N
     FILES are user RDF files merged with the bundled ontology (like --data). Exits 0 when the
     graph conforms, 1 when it does not, 2 on bad input.
     """
-    from .loading import load
     from .validation import validate as run_validation
 
-    graph = load((*session.data, *files))
-    report = run_validation(graph)
+    report = run_validation(_graph_with(session, files))
     _emit(report.render(fmt), output)
     if not report.conforms:
         sys.exit(1)
@@ -214,9 +212,31 @@ def validate(session: Session, files: tuple[str, ...], fmt: str, output: str | N
 @pass_session
 def stats(session: Session, fmt: str) -> None:
     """Count resources per class, labels per language, and triples per module."""
-    from .stats import file_stats
+    from .stats import file_stats, graph_stats
 
-    click.echo(file_stats(session.data).render(fmt))
+    if session.store or session.endpoint:
+        click.echo(graph_stats(session.graph()).render(fmt))
+    else:
+        click.echo(file_stats(session.data).render(fmt))
+
+
+def _graph_with(session: Session, files: tuple[str, ...]) -> Graph:
+    """The session's graph with ``files`` merged in, as an in-memory graph."""
+    from .loading import load
+
+    if not (session.store or session.endpoint):
+        return load((*session.data, *files))
+    from rdflib import Graph
+
+    from .loading import parse_into
+    from .namespaces import bind_prefixes
+
+    graph = bind_prefixes(Graph())
+    for triple in session.graph():
+        graph.add(triple)
+    for path in files:
+        parse_into(graph, path)
+    return graph
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -518,17 +518,29 @@ def parse_into(
     True
     """
     add = graph.add
-    allowed = _bundled_iris()
-    for s, p, o, _g in iter_quads(source, format=format, max_bytes=max_bytes):
+    for s, p, o, _g in _quads_noting_imports(source, format=format, max_bytes=max_bytes):
         add((s, p, o))
+    return graph
+
+
+def _quads_noting_imports(
+    source: str | os.PathLike[str] | Traversable,
+    *,
+    format: str | None = None,
+    max_bytes: int | None = None,
+) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """:func:`iter_quads`, warning of each ``owl:imports`` it will not follow."""
+    allowed = _bundled_iris()
+    for quad in iter_quads(source, format=format, max_bytes=max_bytes):
+        _s, p, o, _g = quad
         if p == OWL.imports and str(o) not in allowed:
             warnings.warn(
                 f"{source}: owl:imports <{o}> was not fetched; qegraph never follows imports "
                 "(pass the file itself with --data)",
                 QegraphWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-    return graph
+        yield quad
 
 
 def load(
@@ -585,6 +597,6 @@ def load_dataset(
         parse_into(dataset.graph(name), module, max_bytes=DEFAULT_MAX_INPUT_BYTES)
     for path in extra_files:
         default_name = URIRef(Path(path).resolve().as_uri())
-        for s, p, o, g in iter_quads(path, max_bytes=max_bytes):
+        for s, p, o, g in _quads_noting_imports(path, max_bytes=max_bytes):
             dataset.graph(g if g is not None else default_name).add((s, p, o))
     return dataset

@@ -1,0 +1,600 @@
+"""Benchmark qegraph's backends on synthetic graphs shaped like the bundled one.
+
+Generates Turtle graphs of about 10k, 100k and 1M triples (concepts typed with qegraph classes,
+labels in English and Chinese, definitions, broader/related links, claims with provenance to
+source passages, opposes links on contrast axes) and measures, per backend, the load time, the
+peak memory (max RSS of the process doing the work), a fixed set of SPARQL queries, Turtle export,
+analysis and viewer build. Every measured step runs in its own process, as a user would run it.
+
+Backends:
+
+- ``rdflib``: rdflib used directly in one Python process (``Graph.parse`` then ``Graph.query``);
+- ``pyoxigraph``: pyoxigraph used directly on an on-disk store (bulk loader, then ``Store.query``);
+- ``memory``: qegraph's default backend in one process (``qegraph.load`` then ``run_query``);
+- ``store``: the qegraph command line with ``--store DIR``: one ``load``, then one ``query``
+  command per query, ``export``, ``analyze``, ``viz``;
+- ``endpoint``: the same commands with ``--endpoint`` against a local ``oxigraph serve``.
+
+It writes ``docs/benchmarks.md`` with the numbers, the machine and the command that reproduces
+them. Reproduce with::
+
+    python scripts/bench.py --sizes 10k,100k,1M
+
+Analysis and the viewer are measured up to ``--heavy-max`` triples (default 100k): above that the
+viewer refuses to draw (it is meant for the concept map, not millions of nodes) and a networkx
+analysis of a million-edge graph mostly measures networkx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIXES = """\
+@prefix qe: <https://w3id.org/qegraph/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+SPARQL_PREFIXES = "\n".join(
+    line.replace("@prefix", "PREFIX").rstrip(" .") for line in PREFIXES.splitlines()
+)
+
+#: The fixed query set: name -> query (language tags matched without case, as BCP 47 says).
+QUERIES = {
+    "count-by-class": """SELECT ?class (COUNT(?c) AS ?n) WHERE { ?c a ?class }
+        GROUP BY ?class ORDER BY DESC(?n)""",
+    "labels-of-one": """SELECT ?label WHERE { qe:c-42 skos:prefLabel|skos:altLabel ?label }""",
+    "opposes-with-labels": """SELECT ?a ?b ?la ?lb WHERE {
+        ?a qe:opposes ?b . ?a skos:prefLabel ?la . ?b skos:prefLabel ?lb .
+        FILTER(langMatches(lang(?la), "en") && langMatches(lang(?lb), "en")) } LIMIT 1000""",
+    "claims-per-passage": """SELECT ?passage (COUNT(?claim) AS ?n) WHERE {
+        ?claim a qe:Claim ; prov:wasDerivedFrom ?passage } GROUP BY ?passage
+        ORDER BY DESC(?n) ?passage LIMIT 10""",
+    "narrower-closure": """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c skos:broader+ qe:c-1 }""",
+    "label-search": """SELECT ?c ?label WHERE { ?c skos:prefLabel ?label
+        FILTER(CONTAINS(STR(?label), "concept 777")) }""",
+}
+
+#: Written into the report as it is: what the numbers mean on this shared machine.
+NOTES = """## Notes
+
+- The machine is shared: other jobs ran during the measurement (load average 2 to 3 on 2
+  cores), so times vary by about a third between runs. An earlier run of the same command gave
+  rdflib 60 s at 1M triples.
+- Each `qegraph query` command pays about 0.4 to 0.7 s of Python start-up, imports and query
+  parsing before Oxigraph runs the query; that, not Oxigraph, is the gap between
+  `qegraph --store` and pyoxigraph used directly.
+- qegraph keeps its graph in the store's default graph: Oxigraph indexes it three ways instead of
+  six, and a named-graph load of 1M triples took 16 s instead of 10 s.
+- `qegraph --endpoint ... load` sends one Graph Store Protocol `PUT`; at 1M triples almost all of
+  its time is the Oxigraph server applying that request in one transaction.
+- Turtle export at 1M triples is rdflib's sorted (deterministic) serializer; analysis and the
+  viewer are measured up to `--heavy-max` (100k by default).
+"""
+
+CLASSES = [
+    "Practice",
+    "Competency",
+    "Characteristic",
+    "Dimension",
+    "TeachingMethod",
+    "Outcome",
+    "Goal",
+    "ExamOrientedTrait",
+]
+PREDICATES = ["develops", "usesMethod", "requires", "involves", "emphasises", "respects"]
+AXES = ["goal-axis", "scope-axis", "method-axis", "focus-axis", "outcome-axis", "concept-axis"]
+
+
+def parse_size(text: str) -> int:
+    """``10k`` -> 10000, ``1M`` -> 1000000."""
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def generate(path: Path, triples: int, seed: int = 7) -> int:
+    """Write a synthetic Turtle graph of about ``triples`` triples; return the exact count."""
+    rng = random.Random(seed)
+    count = 0
+    passages = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(PREFIXES)
+        i = 0
+        while count < triples:
+            c = f"qe:c-{i}"
+            cls = CLASSES[i % len(CLASSES)]
+            lines = [
+                f"{c} a skos:Concept , qe:{cls} ;",
+                "  skos:inScheme qe:scheme ;",
+                f'  skos:prefLabel "concept {i}"@en , "概念{i}"@zh-Hans ;',
+                f'  skos:definition "A synthetic concept number {i} for benchmarks."@en ;',
+                "  rdfs:isDefinedBy <https://w3id.org/qegraph/concepts>",
+            ]
+            count += 7
+            if i % 2 == 0:
+                lines[-1] += f' ;\n  skos:altLabel "alias {i}"@en'
+                count += 1
+            if i > 0:
+                lines[-1] += f" ;\n  skos:broader qe:c-{rng.randrange(i // 2, i)}"
+                count += 1
+            if i > 3 and i % 3 == 0:
+                lines[-1] += f" ;\n  skos:related qe:c-{rng.randrange(i)}"
+                count += 1
+            out.write("\n".join(lines) + " .\n")
+            if i % 5 == 0:
+                n = passages
+                out.write(
+                    f"qe:p-{n} a qe:SourcePassage , prov:Entity ;"
+                    f" dcterms:isPartOf qe:doc-{n // 20} ;"
+                    f" qe:paragraphNumber {n % 20 + 1} ; qe:lineNumber {n % 40 + 1} ;"
+                    f' qe:keyPhrase "phrase {n}"@zh-Hans ; rdfs:label "passage {n}" .\n'
+                )
+                passages += 1
+                count += 7
+            if i > 0:
+                target = rng.randrange(i)
+                pred = "opposes" if i % 10 == 0 else PREDICATES[i % len(PREDICATES)]
+                out.write(f"{c} qe:{pred} qe:c-{target} .\n")
+                axis = f" ; qe:onAxis qe:{AXES[i % len(AXES)]}" if pred == "opposes" else ""
+                out.write(
+                    f"qe:claim-{i} a qe:Claim ; rdf:subject {c} ; rdf:predicate qe:{pred} ;"
+                    f" rdf:object qe:c-{target} ; prov:wasDerivedFrom qe:p-{max(0, passages - 1)}"
+                    f"{axis} .\n"
+                )
+                count += 6 + (1 if axis else 0)
+            i += 1
+    return count
+
+
+# --- running steps -------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    seconds: float
+    peak_mb: float
+    ok: bool = True
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def run(command: list[str], *, timeout: float, env: dict | None = None) -> Step:
+    """Run one process; its wall time and its peak RSS (from wait4)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return Step(time.perf_counter() - start, 0.0, False, f"timeout after {timeout:g} s")
+    seconds = time.perf_counter() - start
+    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN only as a maximum, so
+    # the workers print their own peak (see _PEAK) and the CLI runs go through _measured().
+    peak = 0.0
+    extra: dict = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        if line.startswith("BENCH "):
+            extra = json.loads(line[6:])
+            peak = extra.pop("peak_mb", 0.0)
+    if process.returncode != 0:
+        note = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
+        return Step(seconds, peak, False, note[0][:200], extra)
+    return Step(seconds, peak, True, "", extra)
+
+
+_PEAK = "import resource; peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024"
+
+
+def measured(command: list[str], *, timeout: float, env: dict | None = None) -> Step:
+    """Run a command under a small Python wrapper that reports the child's peak RSS."""
+    wrapper = textwrap.dedent(
+        f"""
+        import json, os, subprocess, sys, time
+        start = time.perf_counter()
+        p = subprocess.Popen({command!r}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(p.pid, 0)
+        err = p.stderr.read().decode("utf-8", "replace")
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            sys.stderr.write(err)
+            sys.exit(1)
+        print("BENCH " + json.dumps({{"peak_mb": usage.ru_maxrss / 1024,
+              "seconds": time.perf_counter() - start}}))
+        """
+    )
+    step = run([sys.executable, "-c", wrapper], timeout=timeout, env=env)
+    if step.ok and "seconds" in step.extra:
+        step.seconds = step.extra.pop("seconds")
+    return step
+
+
+def direct_rdflib(data: Path, timeout: float) -> Step:
+    code = f"""
+import json, time
+from rdflib import Graph
+t = time.perf_counter(); g = Graph(); g.parse({str(data)!r}, format="turtle")
+load = time.perf_counter() - t
+queries = {{}}
+for name, text in {QUERIES!r}.items():
+    t = time.perf_counter(); rows = list(g.query({SPARQL_PREFIXES!r} + "\\n" + text))
+    queries[name] = [time.perf_counter() - t, len(rows)]
+{_PEAK}
+print("BENCH " + json.dumps({{"load": load, "queries": queries, "peak_mb": peak}}))
+"""
+    return run([sys.executable, "-c", code], timeout=timeout)
+
+
+def direct_pyoxigraph(data: Path, store: Path, timeout: float) -> Step:
+    code = f"""
+import json, time
+import pyoxigraph as ox
+t = time.perf_counter(); s = ox.Store({str(store)!r})
+s.bulk_load(path={str(data)!r}, format=ox.RdfFormat.TURTLE)
+load = time.perf_counter() - t
+queries = {{}}
+for name, text in {QUERIES!r}.items():
+    t = time.perf_counter(); rows = list(s.query({SPARQL_PREFIXES!r} + "\\n" + text))
+    queries[name] = [time.perf_counter() - t, len(rows)]
+{_PEAK}
+print("BENCH " + json.dumps({{"load": load, "queries": queries, "peak_mb": peak}}))
+"""
+    return run([sys.executable, "-c", code], timeout=timeout)
+
+
+def direct_memory(data: Path, timeout: float) -> Step:
+    code = f"""
+import json, time
+from qegraph import load
+from qegraph.sparql import run_query
+t = time.perf_counter(); g = load([{str(data)!r}])
+load_s = time.perf_counter() - t
+queries = {{}}
+for name, text in {QUERIES!r}.items():
+    t = time.perf_counter(); rows = run_query(g, text)
+    queries[name] = [time.perf_counter() - t, len(rows)]
+{_PEAK}
+print("BENCH " + json.dumps({{"load": load_s, "queries": queries, "peak_mb": peak}}))
+"""
+    return run([sys.executable, "-c", code], timeout=timeout)
+
+
+def qegraph(*args: str) -> list[str]:
+    return [sys.executable, "-m", "qegraph", *args]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, f"{base}/query"
+
+
+def cli_backend(
+    option: list[str], data: Path, work: Path, heavy: bool, timeout: float, export: bool = True
+) -> dict[str, Step]:
+    """``load`` then one ``query`` per query, ``export``, ``analyze``, ``viz`` through the CLI."""
+    steps: dict[str, Step] = {
+        "load": measured(qegraph(*option, "load", str(data)), timeout=timeout)
+    }
+    if not steps["load"].ok:
+        return steps
+    for name, text in QUERIES.items():
+        query_file = work / f"{name}.rq"
+        query_file.write_text(text, encoding="utf-8")
+        steps[f"query {name}"] = measured(
+            qegraph(*option, "query", "-f", str(query_file), "--format", "csv", "--timeout", "0"),
+            timeout=timeout,
+        )
+    if not export:
+        return steps
+    out = work / "export.ttl"
+    steps["export turtle"] = measured(
+        qegraph(*option, "export", "--format", "turtle", "-o", str(out)), timeout=timeout
+    )
+    if heavy:
+        steps["analyze"] = measured(qegraph(*option, "analyze", "--top", "5"), timeout=timeout)
+        steps["viz"] = measured(
+            qegraph(*option, "viz", "--top", "300", "-o", str(work / "viewer.html")),
+            timeout=timeout,
+        )
+    return steps
+
+
+def small_targets(repeat: int = 5) -> dict[str, float]:
+    """Median wall time of ``qegraph --help`` and of a named query on the bundled ontology."""
+    out: dict[str, float] = {}
+    for label, command in (
+        ("qegraph --help", qegraph("--help")),
+        ("qegraph query --name CQ-01", qegraph("query", "--name", "CQ-01", "--format", "csv")),
+    ):
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+            )
+            times.append(time.perf_counter() - start)
+        out[label] = statistics.median(times)
+    return out
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{mem_kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        memory = "unknown RAM"
+    import pyoxigraph
+    import rdflib
+
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {memory}; "
+        f"Python {platform.python_version()}, rdflib {rdflib.__version__}, "
+        f"pyoxigraph {pyoxigraph.__version__}"
+    )
+
+
+def fmt(step: Step | None, key: str = "seconds") -> str:
+    if step is None:
+        return "–"
+    if not step.ok:
+        return f"failed ({step.note})"
+    return f"{step.seconds:.2f} s" if key == "seconds" else f"{step.peak_mb:.0f} MB"
+
+
+def render(results: dict, targets: dict[str, float], command: str) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `scripts/bench.py` on synthetic graphs shaped like the bundled one (concepts",
+        "typed with qegraph classes, labels in English and Chinese, definitions, broader and",
+        "related links, claims with provenance to source passages, opposes links on contrast",
+        "axes). Each step runs in its own process, as a user runs it; times are wall-clock and",
+        "include starting Python; peak memory is the maximum resident set of that process.",
+        "",
+        f"- Machine: {machine()}",
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- Reproduce: `{command}`",
+        "",
+        "## Small targets",
+        "",
+        "| what | median of 5 | target |",
+        "|---|---|---|",
+    ]
+    limits = {"qegraph --help": 0.3, "qegraph query --name CQ-01": 1.0}
+    for label, seconds in targets.items():
+        verdict = "met" if seconds < limits[label] else "MISSED"
+        lines.append(f"| `{label}` | {seconds:.2f} s | < {limits[label]:g} s ({verdict}) |")
+    for size, res in results.items():
+        lines += [
+            "",
+            f"## {size} triples ({res['triples']} generated, {res['mb']:.0f} MB Turtle)",
+            "",
+        ]
+        lines += ["### Load once, then answer the query set", ""]
+        lines += [
+            "| backend | load | queries (sum) | load + queries | peak memory |",
+            "|---|---|---|---|---|",
+        ]
+        totals = {}
+        for name in ("rdflib", "pyoxigraph", "memory"):
+            step = res.get(name)
+            if step is None:
+                continue
+            if step.ok:
+                q = sum(v[0] for v in step.extra["queries"].values())
+                total = step.seconds
+                totals[name] = total
+                lines.append(
+                    f"| {name} (one process) | {step.extra['load']:.2f} s | {q:.2f} s | "
+                    f"{total:.2f} s | {step.peak_mb:.0f} MB |"
+                )
+            else:
+                lines.append(f"| {name} (one process) | {fmt(step)} | | | |")
+        for name in ("store", "endpoint"):
+            steps = res.get(name)
+            if not steps:
+                continue
+            load = steps["load"]
+            queries = [s for k, s in steps.items() if k.startswith("query ")]
+            if load.ok and all(s.ok for s in queries):
+                q = sum(s.seconds for s in queries)
+                totals[name] = load.seconds + q
+                peak = max(s.peak_mb for s in [load, *queries])
+                lines.append(
+                    f"| qegraph --{name} (1 load + {len(queries)} query commands) | "
+                    f"{load.seconds:.2f} s | {q:.2f} s | {load.seconds + q:.2f} s | {peak:.0f} MB |"
+                )
+            else:
+                bad = next(s for s in [load, *queries] if not s.ok)
+                lines.append(f"| qegraph --{name} | {fmt(bad)} | | | |")
+        if "store" in totals and "rdflib" in totals and "pyoxigraph" in totals:
+            speedup = totals["rdflib"] / totals["store"]
+            ratio = totals["store"] / totals["pyoxigraph"]
+            lines += [
+                "",
+                f"qegraph --store is **{speedup:.1f}x** faster than rdflib directly (target >= 4x: "
+                f"{'met' if speedup >= 4 else 'MISSED'}) and takes **{ratio:.2f}x** the time of "
+                f"pyoxigraph directly on disk (target <= 1.5x: "
+                f"{'met' if ratio <= 1.5 else 'MISSED'}).",
+            ]
+        lines += [
+            "",
+            "### Each query",
+            "",
+            "| query | "
+            + " | ".join(
+                n for n in ("rdflib", "pyoxigraph", "memory", "store", "endpoint") if n in res
+            )
+            + " |",
+            "|---|"
+            + "---|"
+            * sum(1 for n in ("rdflib", "pyoxigraph", "memory", "store", "endpoint") if n in res),
+        ]
+        for qname in QUERIES:
+            cells = []
+            for name in ("rdflib", "pyoxigraph", "memory"):
+                if name in res:
+                    step = res[name]
+                    cells.append(f"{step.extra['queries'][qname][0]:.3f} s" if step.ok else "–")
+            for name in ("store", "endpoint"):
+                if name in res:
+                    cells.append(fmt(res[name].get(f"query {qname}")) + " (command)")
+            lines.append(f"| {qname} | " + " | ".join(cells) + " |")
+        lines += ["", "### Export, analysis, viewer (qegraph commands)", ""]
+        lines += [
+            "| step | " + " | ".join(n for n in ("store", "endpoint") if n in res) + " |",
+            "|---|" + "---|" * sum(1 for n in ("store", "endpoint") if n in res),
+        ]
+        for step_name in ("export turtle", "analyze", "viz"):
+            cells = []
+            for name in ("store", "endpoint"):
+                if name in res:
+                    step = res[name].get(step_name)
+                    cells.append(
+                        "not run (above --heavy-max)"
+                        if step is None
+                        else f"{fmt(step)}, {fmt(step, 'peak')}"
+                    )
+            lines.append(f"| {step_name} | " + " | ".join(cells) + " |")
+    lines += ["", NOTES.rstrip(), "", "## The query set", ""]
+    for name, text in QUERIES.items():
+        lines += [
+            f"`{name}`:",
+            "",
+            "```sparql",
+            textwrap.dedent("        " + text).strip(),
+            "```",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated, e.g. 10k,100k")
+    parser.add_argument(
+        "--backends",
+        default="rdflib,pyoxigraph,memory,store,endpoint",
+        help="which backends to measure",
+    )
+    parser.add_argument("--heavy-max", default="100k", help="largest size for analyze and viz")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per step")
+    parser.add_argument("--no-export", action="store_true", help="skip the Turtle export")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--work", default=None, help="folder for data and stores (temporary)")
+    args = parser.parse_args(argv)
+    backends = set(args.backends.split(","))
+    heavy_max = parse_size(args.heavy_max)
+    work_root = Path(args.work or tempfile.mkdtemp(prefix="qegraph-bench-"))
+    work_root.mkdir(parents=True, exist_ok=True)
+    command = "python scripts/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    results: dict = {}
+    try:
+        print("small targets...", file=sys.stderr)
+        targets = small_targets()
+        for size_text in args.sizes.split(","):
+            size = parse_size(size_text)
+            work = work_root / size_text
+            work.mkdir(exist_ok=True)
+            data = work / f"synthetic-{size_text}.ttl"
+            print(f"{size_text}: generating...", file=sys.stderr)
+            triples = generate(data, size)
+            res: dict = {"triples": triples, "mb": data.stat().st_size / 1e6}
+            results[size_text] = res
+            if "rdflib" in backends:
+                print(f"{size_text}: rdflib...", file=sys.stderr)
+                res["rdflib"] = direct_rdflib(data, args.timeout)
+            if "pyoxigraph" in backends:
+                print(f"{size_text}: pyoxigraph...", file=sys.stderr)
+                res["pyoxigraph"] = direct_pyoxigraph(data, work / "pyox-store", args.timeout)
+                shutil.rmtree(work / "pyox-store", ignore_errors=True)
+            if "memory" in backends:
+                print(f"{size_text}: qegraph memory...", file=sys.stderr)
+                res["memory"] = direct_memory(data, args.timeout)
+            heavy = size <= heavy_max
+            if "store" in backends:
+                print(f"{size_text}: qegraph --store...", file=sys.stderr)
+                store = work / "store"
+                res["store"] = cli_backend(
+                    ["--store", str(store)], data, work, heavy, args.timeout, not args.no_export
+                )
+                shutil.rmtree(store, ignore_errors=True)
+            if "endpoint" in backends and shutil.which("oxigraph"):
+                print(f"{size_text}: qegraph --endpoint...", file=sys.stderr)
+                server, url = start_oxigraph(work / "oxigraph")
+                try:
+                    res["endpoint"] = cli_backend(
+                        ["--endpoint", url], data, work, heavy, args.timeout, not args.no_export
+                    )
+                finally:
+                    server.send_signal(signal.SIGTERM)
+                    server.wait(timeout=30)
+                shutil.rmtree(work / "oxigraph", ignore_errors=True)
+            data.unlink()
+    finally:
+        if args.work is None:
+            shutil.rmtree(work_root, ignore_errors=True)
+    text = render(results, targets, command)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
