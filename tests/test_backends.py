@@ -136,6 +136,22 @@ def test_bad_file_leaves_the_store_as_it_was(store_dir: Path, fixtures: Path) ->
     assert not list(store_dir.parent.glob(".store.qegraph-*"))
 
 
+@pytest.mark.parametrize(
+    ("hostile", "message"),
+    [
+        ("hostile-deep.jsonld", "nesting too deep at "),
+        ("hostile-entity-bomb.rdf", "RDF/XML with a <!DOCTYPE> is refused"),
+    ],
+)
+def test_store_load_runs_the_loader_checks_before_oxigraph_parses(
+    tmp_path: Path, fixtures: Path, hostile: str, message: str
+) -> None:
+    with pytest.raises(InputError) as refused:
+        StoreBackend(tmp_path / "s").load([fixtures / hostile], bundled=False)
+    assert message in str(refused.value)
+    assert not (tmp_path / "s").exists()
+
+
 def test_interrupted_load_leaves_the_store_as_it_was(tmp_path: Path, fixtures: Path) -> None:
     backend = StoreBackend(tmp_path / "s")
     backend.load(bundled=False, files=[fixtures / EXTRA])

@@ -300,3 +300,17 @@ def test_query_to_unwritable_path_is_named_and_writes_nothing(runner, tmp_path) 
     assert result.exit_code == 2
     assert result.output == f"Error: {target}: folder {target.parent} does not exist\n"
     assert not target.parent.exists()
+
+
+def test_export_construct_query_stops_at_its_timeout(runner, tmp_path):
+    cartesian = "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    out = tmp_path / "part.ttl"
+    result = runner.invoke(
+        cli.main, ["export", "--construct", cartesian, "--timeout", "1", "-o", str(out)]
+    )
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: the query ran past its time limit of 1 s and was stopped "
+        "(raise it with --timeout SECONDS, or 0 for no limit)\n"
+    )
+    assert not out.exists()

@@ -77,6 +77,17 @@ Progress = Callable[[int], None]
 
 _TRIPLE_FORMATS = {"turtle", "nt", "xml", "json-ld", "n3"}
 
+#: Formats whose Oxigraph parsers can be crashed or blown up by a hostile file (deep JSON-LD
+#: nesting overflows the stack; RDF/XML entities expand): the loader's checks run first.
+_PRECHECKED_FORMATS = {"xml", "json-ld", "n3"}
+
+
+def _precheck(source: Any, fmt: str) -> None:
+    if fmt in _PRECHECKED_FORMATS and isinstance(source, (str, os.PathLike)):
+        from .loading import check_input
+
+        check_input(source, format=fmt)
+
 
 @dataclass(frozen=True)
 class LoadReport:
@@ -239,6 +250,7 @@ def _write_sources(
     done = 0
     for source, fmt, size in sources:
         display = _display(source)
+        _precheck(source, fmt)
         with contextlib.ExitStack() as stack:
             raw = _CountingReader(stack.enter_context(_open_source(source)), done, progress)
             reader = io.BufferedReader(raw, 1 << 20)
@@ -1133,6 +1145,7 @@ class EndpointBackend(Backend):
         with tempfile.TemporaryFile() as body:
             for source, fmt, _size in sources:
                 display = _display(source)
+                _precheck(source, fmt)
                 with _open_source(source) as handle:
                     try:
                         # N-Triples, one file after another: blank nodes stay distinct.

@@ -412,9 +412,21 @@ def queries(fmt: str) -> None:
     default=None,
     help="Export only what this CONSTRUCT query builds (text, a .rq file or CQ-NN).",
 )
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Stop the --construct query after SECONDS (0: no limit).",
+)
 @pass_session
 def export(
-    session: Session, fmt: str, output: str | None, inferred: bool, construct: str | None
+    session: Session,
+    fmt: str,
+    output: str | None,
+    inferred: bool,
+    construct: str | None,
+    timeout: float,
 ) -> None:
     """Export the graph for other tools; Turtle output is deterministic (diffs cleanly)."""
     from . import exporting
@@ -426,14 +438,19 @@ def export(
     else:
         source = session.graph()
     if output is not None:
-        for path in exporting.export(source, fmt, output, inferred=inferred, construct=construct):
+        written = exporting.export(
+            source, fmt, output, inferred=inferred, construct=construct, timeout=timeout or None
+        )
+        for path in written:
             click.echo(f"wrote {path}", err=True)
         return
     if fmt == "csv":
         from .errors import ExportError
 
         raise ExportError("csv writes two files (nodes.csv, edges.csv): give a folder with -o")
-    chosen = exporting.select_graph(source, inferred=inferred, construct=construct)
+    chosen = exporting.select_graph(
+        source, inferred=inferred, construct=construct, timeout=timeout or None
+    )
     click.echo(exporting.serialize(chosen, fmt), nl=False)
 
 

@@ -803,12 +803,13 @@ def select_graph(
     *,
     inferred: bool = False,
     construct: str | None = None,
+    timeout: float | None = None,
 ) -> Graph:
     """What an export writes: ``source``, its OWL RL closure, or a CONSTRUCTed part of it.
 
     With ``inferred`` and a Dataset, the inferred triples go to the named graph
-    :data:`INFERRED_GRAPH`; with ``construct`` the query runs over the (closed) graph and
-    its result is exported.
+    :data:`INFERRED_GRAPH`; with ``construct`` the query runs over the (closed) graph, stopped
+    after ``timeout`` seconds, and its result is exported.
 
     Raises
     ------
@@ -830,7 +831,7 @@ def select_graph(
     if construct is not None:
         from .sparql import query_text, run_query
 
-        result = run_query(_union(source), query_text(construct))
+        result = run_query(_union(source), query_text(construct), timeout=timeout)
         if result.graph is None:
             raise ExportError(
                 f"--construct needs a CONSTRUCT or DESCRIBE query, not a {result.kind} query"
@@ -883,6 +884,7 @@ def export(
     *,
     inferred: bool = False,
     construct: str | None = None,
+    timeout: float | None = None,
 ) -> list[Path]:
     """Write ``graph`` in ``fmt`` to ``output`` atomically and return the files written.
 
@@ -903,7 +905,7 @@ def export(
     """
     from .atomic import atomic_write_bytes
 
-    chosen = select_graph(graph, inferred=inferred, construct=construct)
+    chosen = select_graph(graph, inferred=inferred, construct=construct, timeout=timeout)
     target = Path(output)
     if fmt == "csv":
         network = to_networkx(chosen)
