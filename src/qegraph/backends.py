@@ -51,7 +51,7 @@ from rdflib.query import Result
 from rdflib.store import Store
 
 from .errors import BackendError, InputError, QueryError
-from .namespaces import PREFIXES, bind_prefixes
+from .namespaces import PREFIXES, bind_prefixes, language_tag
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -62,7 +62,6 @@ __all__ = [
     "LoadReport",
     "MemoryBackend",
     "StoreBackend",
-    "bcp47_case",
     "open_backend",
 ]
 
@@ -164,7 +163,7 @@ def open_backend(
 
 def _sources(files: Iterable[str | os.PathLike[str]], bundled: bool) -> list[tuple[Any, str, int]]:
     """``(source, rdflib format, size)`` for the bundled modules and user files; checks inputs."""
-    from .loading import _max_bytes, guess_format
+    from .loading import _max_bytes, checked_file_size, guess_format
     from .resources import module_files
 
     limit = _max_bytes(None)
@@ -174,21 +173,9 @@ def _sources(files: Iterable[str | os.PathLike[str]], bundled: bool) -> list[tup
     for name in files:
         path = Path(name)
         fmt = guess_format(path)
-        if not path.exists():
-            raise InputError(f"{name}: no such file")
-        if path.is_dir():
-            raise InputError(f"{name}: is a directory, not an RDF file")
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                f"{name}: file is {size} bytes, over the input limit of {limit} bytes "
-                "(raise it with QEGRAPH_MAX_INPUT_BYTES)"
-            )
-        if fmt == "xml":
-            with path.open("rb") as handle:
-                head = handle.read(65536).upper()
-            if b"<!DOCTYPE" in head:
-                raise InputError(f"{name}: RDF/XML with a <!DOCTYPE> is refused (entity expansion)")
+        size = checked_file_size(path, limit)
+        # Formats whose parsers a hostile file can crash get the loader's full checks now.
+        _precheck(path, fmt)
         out.append((path, fmt, size))
     return out
 
@@ -250,7 +237,6 @@ def _write_sources(
     done = 0
     for source, fmt, size in sources:
         display = _display(source)
-        _precheck(source, fmt)
         with contextlib.ExitStack() as stack:
             raw = _CountingReader(stack.enter_context(_open_source(source)), done, progress)
             reader = io.BufferedReader(raw, 1 << 20)
@@ -361,7 +347,7 @@ def _from_ox(term: Any) -> Any:
         return URIRef(term.value)
     if kind is ox.Literal:
         if term.language:
-            return Literal(term.value, lang=bcp47_case(term.language))
+            return Literal(term.value, lang=language_tag(term.language))
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return Literal(term.value)
@@ -374,24 +360,6 @@ def _from_ox(term: Any) -> Any:
 
 
 _XSD_STRING = str(XSD.string)
-
-
-def bcp47_case(tag: str) -> str:
-    """A language tag in its conventional case; Oxigraph returns tags in lower case.
-
-    >>> bcp47_case("zh-hans"), bcp47_case("en-us"), bcp47_case("sgn-be-fr")
-    ('zh-Hans', 'en-US', 'sgn-BE-FR')
-    """
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
 
 
 #: Set in processes that already run one query each (``qegraph serve``'s children).
@@ -943,7 +911,7 @@ def _to_rdflib(term: Any, bnodes: dict[str, BNode]) -> Any:
         return node
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=bcp47_case(term.language))
+            return Literal(term.value, lang=language_tag(term.language))
         if term.datatype.value == str(XSD.string):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
@@ -952,7 +920,7 @@ def _to_rdflib(term: Any, bnodes: dict[str, BNode]) -> Any:
 
 def _recase(term: Any) -> Any:
     if isinstance(term, Literal) and term.language:
-        return Literal(str(term), lang=bcp47_case(term.language))
+        return Literal(str(term), lang=language_tag(term.language))
     return term
 
 
@@ -1145,7 +1113,6 @@ class EndpointBackend(Backend):
         with tempfile.TemporaryFile() as body:
             for source, fmt, _size in sources:
                 display = _display(source)
-                _precheck(source, fmt)
                 with _open_source(source) as handle:
                     try:
                         # N-Triples, one file after another: blank nodes stay distinct.

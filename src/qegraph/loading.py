@@ -121,22 +121,37 @@ def _max_bytes(max_bytes: int | None) -> int:
     return _env_int("QEGRAPH_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES)
 
 
+def checked_file_size(path: str | os.PathLike[str], limit: int) -> int:
+    """The size of the RDF file at ``path``, after checking it exists, is a file, and is not over
+    ``limit`` bytes (a pipe or a device reports 0 here; its reader must still cap what it reads).
+
+    Raises :class:`InputError` naming the file otherwise.
+    """
+    display = str(path)
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{display}: no such file")
+    if path.is_dir():
+        raise InputError(f"{display}: is a directory, not an RDF file")
+    try:
+        size = path.stat().st_size
+    except PermissionError:
+        raise InputError(f"{display}: permission denied") from None
+    if size > limit:
+        raise InputError(
+            f"{display}: file is {size} bytes, over the input limit of {limit} bytes "
+            "(raise it with QEGRAPH_MAX_INPUT_BYTES)"
+        )
+    return size
+
+
 def _read(source: str | os.PathLike[str] | Traversable, limit: int) -> tuple[str, bytes]:
     display = str(source) if not isinstance(source, Traversable) else f"qegraph:{source.name}"
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         display = str(source)
-        if not path.exists():
-            raise InputError(f"{display}: no such file")
-        if path.is_dir():
-            raise InputError(f"{display}: is a directory, not an RDF file")
+        checked_file_size(path, limit)
         try:
-            size = path.stat().st_size
-            if size > limit:
-                raise InputError(
-                    f"{display}: file is {size} bytes, over the input limit of {limit} bytes "
-                    "(raise it with QEGRAPH_MAX_INPUT_BYTES)"
-                )
             # Read at most one byte over the limit: a pipe or a device has no size to check.
             with path.open("rb") as handle:
                 data = handle.read(limit + 1)
