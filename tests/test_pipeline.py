@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, SKOS
 
 from qegraph import load
 from qegraph.analysis import analyze
@@ -59,7 +60,11 @@ def test_build_on_the_embedded_default_exits_0_and_writes_every_file(bundled_bui
 def test_build_prints_a_short_summary(bundled_build, bundled_graph):
     folder, result = bundled_build
     summary = analyze(bundled_graph).summary
-    assert f"{len(bundled_graph):,} triples; {summary['nodes']:,} concepts" in result.output
+    concepts = len(set(bundled_graph.subjects(RDF.type, SKOS.Concept)))
+    assert (
+        f"{len(bundled_graph):,} triples; {concepts:,} concepts, {summary['nodes']:,} of them "
+        f"in the concept map with {summary['edges']:,} relations between them"
+    ) in result.output
     assert "Valid: yes (" in result.output
     assert result.output.rstrip().endswith(f"Open {folder / 'index.html'} in a browser to start.")
 

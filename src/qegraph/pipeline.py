@@ -50,7 +50,8 @@ class BuildResult:
         lines.append("")
         lines.append(
             f"Graph: {c.get('triples', 0):,} triples; {c.get('concepts', 0):,} concepts, "
-            f"{c.get('relations', 0):,} relations between them, "
+            f"{c.get('linked', 0):,} of them in the concept map with "
+            f"{c.get('relations', 0):,} relations between them; "
             f"{c.get('passages', 0):,} source passages."
         )
         if self.central:
@@ -154,13 +155,14 @@ def _make_folder(folder: Path) -> Path:
 
 
 def _counts(graph: Graph, summary: dict[str, Any], drawn: int, drawn_edges: int) -> dict[str, int]:
-    from rdflib.namespace import RDF
+    from rdflib.namespace import RDF, SKOS
 
     from .namespaces import QE
 
     return {
         "triples": len(graph),
-        "concepts": int(summary.get("nodes", drawn)),
+        "concepts": sum(1 for _ in graph.subjects(RDF.type, SKOS.Concept)),
+        "linked": int(summary.get("nodes", drawn)),
         "relations": int(summary.get("edges", drawn_edges)),
         "passages": sum(1 for _ in graph.subjects(RDF.type, QE.SourcePassage)),
         "drawn": drawn,
