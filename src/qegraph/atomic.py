@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from .errors import ExportError
 
-__all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text", "make_folder"]
 
 
 @contextlib.contextmanager
@@ -71,3 +71,16 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def make_folder(folder: str | os.PathLike[str]) -> Path:
+    """Create ``folder`` (and its parents) for output; an :class:`ExportError` names it when it
+    is a file or cannot be created."""
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ExportError(f"{path}: exists and is not a folder") from None
+    except OSError as err:
+        raise ExportError(f"{path}: cannot create the folder ({err.strerror})") from None
+    return path

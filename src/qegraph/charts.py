@@ -42,15 +42,12 @@ def plot_report(report: AnalysisReport, directory: str | Path) -> list[Path]:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from .atomic import atomic_write_bytes
+    from .atomic import atomic_write_bytes, make_folder
 
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder}: is a file, not a folder for the charts")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ExportError(f"{folder}: cannot create the folder ({err.strerror})") from None
+    make_folder(folder)
 
     def degree_chart() -> Figure:
         rows = _degree_rows(report.summary["degree_distribution"])

@@ -150,14 +150,17 @@ def _namespaces() -> list[tuple[str, str]]:
 _NS_ORDER = _namespaces()
 
 
-def _curie_or_iri(iri: str) -> str:
+def _curie(iri: str) -> str | None:
+    """``prefix:local`` when a standard prefix fits and the local part is safe, else None."""
     for prefix, ns in _NS_ORDER:
         if iri.startswith(ns):
             local = iri[len(ns) :]
-            if _SAFE_LOCAL.match(local):
-                return f"{prefix}:{local}"
-            break
-    return _iri(iri)
+            return f"{prefix}:{local}" if _SAFE_LOCAL.match(local) else None
+    return None
+
+
+def _curie_or_iri(iri: str) -> str:
+    return _curie(iri) or _iri(iri)
 
 
 def _ttl_term(term: Any, labels: _Labels) -> str:
@@ -471,14 +474,11 @@ def to_nquads(dataset: Graph) -> str:
 
 
 def _compact(iri: str) -> str:
-    for prefix, ns in _NS_ORDER:
-        if iri.startswith(ns):
-            local = iri[len(ns) :]
-            if _SAFE_LOCAL.match(local):
-                return f"{prefix}:{local}"
-            break
-    _iri(iri)
-    return iri
+    compact = _curie(iri)
+    if compact is None:
+        _iri(iri)  # refuses an IRI that cannot be written
+        return iri
+    return compact
 
 
 def to_jsonld(graph: Graph) -> str:

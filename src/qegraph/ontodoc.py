@@ -114,17 +114,9 @@ def write_docs(graph: Graph, out_dir: str | os.PathLike[str]) -> list[Path]:
     >>> [p.name for p in write_docs(load(), tempfile.mkdtemp())]
     ['index.html']
     """
-    from .atomic import atomic_write_text
-    from .errors import ExportError
+    from .atomic import atomic_write_text, make_folder
 
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ExportError(f"{folder}: exists and is not a folder") from None
-    except OSError as err:
-        raise ExportError(f"{folder}: cannot create the folder ({err.strerror})") from None
-    target = folder / "index.html"
+    target = make_folder(out_dir) / "index.html"
     atomic_write_text(target, render_docs(graph))
     return [target]
 

@@ -22,8 +22,6 @@ from typing import Any
 
 from rdflib import Graph
 
-from .errors import ExportError
-
 __all__ = ["DEFAULT_BUILD_DIR", "BuildResult", "build"]
 
 #: Where ``qegraph build`` writes when no folder is given.
@@ -89,13 +87,13 @@ def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> 
         ``out_dir`` cannot be created or written, or an export would not be faithful.
     """
     from .analysis import analyze
-    from .atomic import atomic_write_bytes, atomic_write_text
+    from .atomic import atomic_write_bytes, atomic_write_text, make_folder
     from .exporting import serialize
     from .ontodoc import write_docs
     from .validation import validate
     from .viewer import MAX_NODES, viz
 
-    folder = _make_folder(Path(out_dir))
+    folder = make_folder(out_dir)
     result = BuildResult(folder=folder)
 
     def write_text(name: str, text: str) -> None:
@@ -142,16 +140,6 @@ def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> 
     ]
     write_text("index.html", _index_page(graph, result))
     return result
-
-
-def _make_folder(folder: Path) -> Path:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ExportError(f"{folder}: exists and is not a folder") from None
-    except OSError as err:
-        raise ExportError(f"{folder}: cannot create the folder ({err.strerror})") from None
-    return folder
 
 
 def _counts(graph: Graph, summary: dict[str, Any], drawn: int, drawn_edges: int) -> dict[str, int]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from .loading import _OX_FORMATS
 from .namespaces import QE, bind_prefixes
 
 if TYPE_CHECKING:
@@ -101,17 +102,6 @@ def scores_graph(report: AnalysisReport) -> Graph:
         if not node.startswith("_:"):
             out.add((URIRef(node), QE.communityNumber, Literal(number, datatype=XSD.integer)))
     return out
-
-
-_OX_WRITERS = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "xml": "RDF_XML",
-    "json-ld": "JSON_LD",
-    "n3": "N3",
-}
 
 
 def _decimal(score: float) -> str:
@@ -202,7 +192,7 @@ def write_scores(report: AnalysisReport, path: str | Path) -> Path:
         source = ox.RdfFormat.N_QUADS if named else ox.RdfFormat.N_TRIPLES
         data = ox.serialize(
             ox.parse(text, format=source),
-            format=getattr(ox.RdfFormat, _OX_WRITERS[fmt]),
+            format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
             prefixes=dict(PREFIXES),
         )
     atomic_write_bytes(target, data)
