@@ -298,3 +298,8 @@ def test_bound_parameter_matches_oxigraph_substitution(bundled_graph, oxigraph_s
     their_rows = Counter(tuple(_oxigraph_value(s[v]) for v in ours.variables) for s in theirs)
     assert ours_rows == their_rows
     assert len(ours) > 5
+
+
+def test_select_star_columns_are_in_name_order(bundled_graph) -> None:
+    text = "SELECT * WHERE { ?f ?b ?e . ?e ?a ?d . ?d ?c ?g } LIMIT 1"
+    assert run_query(bundled_graph, text).variables == ["a", "b", "c", "d", "e", "f", "g"]

@@ -52,6 +52,14 @@ from rdflib.store import Store
 
 from .errors import BackendError, InputError, QueryError
 from .namespaces import PREFIXES, bind_prefixes, language_tag
+from .oxstore import (
+    DEFAULT_GRAPH,
+    graph_name,
+    is_store,
+    open_graph,
+    open_read_only,
+    stoppable_query,
+)
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -65,8 +73,6 @@ __all__ = [
     "open_backend",
 ]
 
-#: The named graph ``load`` replaces and the commands read, unless ``--graph`` says otherwise.
-DEFAULT_GRAPH = "https://w3id.org/qegraph/graph"
 
 #: Largest endpoint answer accepted (env ``QEGRAPH_MAX_RESPONSE_BYTES``).
 DEFAULT_MAX_RESPONSE_BYTES = 512 * 1024 * 1024
@@ -362,95 +368,6 @@ def _from_ox(term: Any) -> Any:
 _XSD_STRING = str(XSD.string)
 
 
-#: Set in processes that already run one query each (``qegraph serve``'s children).
-_IN_QUERY_PROCESS = False
-
-
-def _stoppable_query(store: Any, query: str, **options: Any) -> Any:
-    """``store.query(...)``, run in a forked child so that a time limit or Ctrl-C really stops it.
-
-    Oxigraph evaluates a query in Rust without returning to Python, so neither a signal handler
-    nor :func:`qegraph.limits.time_limit` can interrupt it in-process. The child serialises the
-    answer (SPARQL JSON results, or N-Triples) through a pipe; the parent waits in Python, where
-    a timeout or KeyboardInterrupt is raised, and then kills the child. Without ``fork``, or in a
-    threaded program, the query runs in-process.
-    """
-    import select
-    import signal
-    import threading
-
-    import pyoxigraph as ox
-
-    if _IN_QUERY_PROCESS or not hasattr(os, "fork") or threading.active_count() > 1:
-        return store.query(query, **options)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 0
-        try:
-            os.close(read_fd)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            try:
-                answer = store.query(query, **options)
-                if isinstance(answer, ox.QueryTriples):
-                    body = b"G" + answer.serialize(format=ox.RdfFormat.N_TRIPLES)
-                else:
-                    body = b"R" + answer.serialize(format=ox.QueryResultsFormat.JSON)
-            except SyntaxError as err:
-                body = b"S" + str(err).encode("utf-8", "replace")
-            except RuntimeError as err:
-                body = b"E" + str(err).encode("utf-8", "replace")
-            except OSError as err:
-                body = b"O" + str(err).encode("utf-8", "replace")
-            view = memoryview(body)
-            while view:
-                view = view[os.write(write_fd, view) :]
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    chunks: list[bytes] = []
-    try:
-        while True:
-            ready, _, _ = select.select([read_fd], [], [], 0.05)
-            if ready:
-                data = os.read(read_fd, 1 << 20)
-                if not data:
-                    break
-                chunks.append(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        os.close(read_fd)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    body = b"".join(chunks)
-    kind, payload = body[:1], body[1:]
-    if kind == b"G":
-        return ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
-    if kind == b"R":
-        return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
-    message = payload.decode("utf-8", "replace")
-    if kind == b"S":
-        raise SyntaxError(message)
-    if kind == b"E":
-        raise RuntimeError(message)
-    raise OSError(message or "the query process failed")
-
-
-def _ox_graph_name(graph_iri: str) -> Any:
-    """Where a qegraph graph lives in an Oxigraph store: qegraph's own graph in the store's
-    default graph (Oxigraph indexes it three ways instead of six, so it loads faster), any other
-    graph under its own name."""
-    import pyoxigraph as ox
-
-    return ox.DefaultGraph() if graph_iri == DEFAULT_GRAPH else ox.NamedNode(graph_iri)
-
-
 def _oxigraph_store_class() -> type:
     """oxrdflib's store, with the pitfalls of oxrdflib 0.5 worked around: plain literals come
     back typed ``xsd:string``, ``len()`` runs a slow DISTINCT count, ``initBindings`` on a
@@ -466,7 +383,7 @@ def _oxigraph_store_class() -> type:
         def __init__(self, *, store: Any, graph_iri: str) -> None:
             super().__init__(store=store)
             #: Where the graph lives in the store (qegraph's own graph: the default graph).
-            self.ox_graph = _ox_graph_name(graph_iri)
+            self.ox_graph = graph_name(graph_iri)
 
         def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
             try:
@@ -483,7 +400,7 @@ def _oxigraph_store_class() -> type:
             if not isinstance(query, str) or kw:
                 raise NotImplementedError  # rdflib evaluates it over triples() instead
             try:
-                answer = _stoppable_query(
+                answer = stoppable_query(
                     self._inner,
                     query,
                     use_default_graph_as_union=queryGraph == "__UNION__",
@@ -532,10 +449,6 @@ def _oxigraph_store_class() -> type:
             return _count(self._inner, self.ox_graph)
 
     return QegraphOxigraphStore
-
-
-def _is_store_dir(path: Path) -> bool:
-    return (path / "CURRENT").is_file()
 
 
 def _remove_stale(parent: Path, name: str) -> None:
@@ -587,34 +500,11 @@ class StoreBackend(Backend):
 
     def open_store(self) -> Any:
         """The pyoxigraph ``Store``, opened read-only."""
-        import pyoxigraph as ox
-
-        if not self.path.exists():
-            raise BackendError(
-                f"no store at {self.path}; create it with: qegraph --store {self.path} load"
-            )
-        if not _is_store_dir(self.path):
-            raise BackendError(f"{self.path} is not an Oxigraph store")
-        try:
-            return ox.Store.read_only(str(self.path))
-        except OSError as err:
-            raise BackendError(f"cannot open the store {self.path}: {err}") from None
+        return open_read_only(self.path)
 
     def graph(self) -> Graph:
         if self._graph is None:
-            import pyoxigraph as ox
-
-            store = self.open_store()
-            where = _ox_graph_name(self.graph_iri)
-            if (
-                not store.contains_named_graph(where)
-                if isinstance(where, ox.NamedNode)
-                else next(iter(store.quads_for_pattern(None, None, None, where)), None) is None
-            ):
-                raise BackendError(
-                    f"the store {self.path} has no graph <{self.graph_iri}>; "
-                    f"fill it with: qegraph --store {self.path} load"
-                )
+            store, _where = open_graph(self.path, self.graph_iri)
             rdf_store = _oxigraph_store_class()(store=store, graph_iri=self.graph_iri)
             self._graph = bind_prefixes(Graph(store=rdf_store, identifier=URIRef(self.graph_iri)))
         return self._graph
@@ -633,19 +523,19 @@ class StoreBackend(Backend):
         target = self.path
         if target.exists() and not target.is_dir():
             raise BackendError(f"{target} is a file, not a store folder")
-        if target.is_dir() and any(target.iterdir()) and not _is_store_dir(target):
+        if target.is_dir() and any(target.iterdir()) and not is_store(target):
             raise BackendError(f"{target} is a folder but not an Oxigraph store; not touching it")
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
             raise BackendError(f"{target}: folder {parent} does not exist")
         _remove_stale(parent, target.name)
         fresh = parent / f".{target.name}.qegraph-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        graph = _ox_graph_name(self.graph_iri)
+        graph = graph_name(self.graph_iri)
         self._graph = None
         store = old = None
         try:
             store = ox.Store(str(fresh))
-            if _is_store_dir(target):
+            if is_store(target):
                 old = ox.Store.read_only(str(target))
                 for name in [ox.DefaultGraph(), *old.named_graphs()]:
                     if name != graph:

@@ -330,18 +330,35 @@ def query(
 
         text = named_query(name).text
     assert text is not None
+    source = text if query_file is None and name is None else _literal_query(text)
+    terminal = output is None and sys.stdout.isatty()
     try:
-        result = answer(
-            session.graph(),
-            text if query_file is None and name is None else _literal_query(text),
-            params=params,
-            reason=reason,
-            allow_network=allow_network,
-            timeout=timeout or None,
-            fmt=fmt,
-            lang=lang,
-            terminal=output is None and sys.stdout.isatty(),
-        )
+        result = None
+        if session.store and not (session.data or params or reason):
+            from .oxstore import answer as answer_from_store
+
+            # Most store queries need no rdflib at all; None hands the rest to the full path.
+            result = answer_from_store(
+                session.store,
+                source,
+                graph_iri=session.graph_iri,
+                fmt=fmt,
+                lang=lang,
+                timeout=timeout or None,
+                terminal=terminal,
+            )
+        if result is None:
+            result = answer(
+                session.graph(),
+                source,
+                params=params,
+                reason=reason,
+                allow_network=allow_network,
+                timeout=timeout or None,
+                fmt=fmt,
+                lang=lang,
+                terminal=terminal,
+            )
     except QueryError as err:
         if query_file in (None, "-"):
             raise

@@ -20,7 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .errors import ConceptLookupError
-from .namespaces import PREFIXES, QE, language_tag
+from .namespaces import PREFIXES, QE, curie, language_tag
+from .terms import LABEL_PROPERTIES, choose_label
 
 __all__ = [
     "LANGUAGES",
@@ -41,25 +42,7 @@ Side = TypingLiteral["quality", "exam", "neutral"]
 LANGUAGES = ("en", "zh-Hans")
 
 _SIDE_CLASSES = {QE.QualityEducationElement: "quality", QE.ExamOrientedTrait: "exam"}
-_LABEL_PROPS = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
-
-
-def curie(iri: str | URIRef) -> str:
-    """``iri`` shortened with the standard prefixes, or unchanged when none fits.
-
-    >>> curie("https://w3id.org/qegraph/critical-thinking")
-    'qe:critical-thinking'
-    """
-    text = str(iri)
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns) and len(ns) > len(best):
-            best, chosen = ns, prefix
-    if best:
-        local = text[len(best) :]
-        if local and all(c.isalnum() or c in "-_." for c in local):
-            return f"{chosen}:{local}"
-    return text
+_LABEL_PROPS = tuple(URIRef(iri) for iri in LABEL_PROPERTIES)
 
 
 def label(graph: Graph, node: URIRef, lang: str = "en") -> str:
@@ -69,16 +52,14 @@ def label(graph: Graph, node: URIRef, lang: str = "en") -> str:
     >>> label(load(), QE["critical-thinking"], "zh-Hans")
     '批判性思维'
     """
-    fallback = None
-    wanted = lang.lower()  # rdflib lower-cases language tags; BCP 47 compares without case
-    for prop in _LABEL_PROPS:
-        for value in graph.objects(node, prop):
-            if isinstance(value, Literal):
-                if value.language is not None and value.language.lower() == wanted:
-                    return str(value)
-                if fallback is None and prop != SKOS.altLabel:
-                    fallback = str(value)
-    return fallback if fallback is not None else curie(node)
+    candidates = (
+        (prop == SKOS.altLabel, value.language, str(value))
+        for prop in _LABEL_PROPS
+        for value in graph.objects(node, prop)
+        if isinstance(value, Literal)
+    )
+    found = choose_label(candidates, lang)
+    return found if found is not None else curie(node)
 
 
 def concept_nodes(graph: Graph) -> set[URIRef]:

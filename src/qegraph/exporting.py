@@ -36,6 +36,7 @@ from rdflib.namespace import RDF
 
 from .errors import ExportError
 from .namespaces import PREFIXES, QE, bind_prefixes
+from .terms import check_xml_text, escape_literal, iri_ref, nt_literal
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPORT_FORMATS",
     "INFERRED_GRAPH",
-    "check_xml_text",
     "csv_tables",
     "export",
     "nt_term",
@@ -65,44 +65,10 @@ INFERRED_GRAPH = QE["inferred"]
 
 _DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_]+$")
-# Characters XML 1.0 cannot hold at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b"}
-_ESCAPES["\f"] = "\\f"
 
 
 # --- terms --------------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F or char in "\u2028\u2029":
-            # Control characters and the characters some parsers take for line breaks.
-            out.append(f"\\u{ord(char):04X}")
-        elif 0xD800 <= ord(char) <= 0xDFFF:
-            raise ExportError(
-                f"the literal {text[:40]!r} contains a lone surrogate U+{ord(char):04X}, "
-                "which no RDF format can hold"
-            )
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _iri(iri: str) -> str:
-    bad = _BAD_IRI_CHARS.search(iri)
-    if bad:
-        raise ExportError(
-            f"the IRI {iri!r} contains {bad.group()!r} (U+{ord(bad.group()):04X}), "
-            "which is not allowed in an IRI; fix it in the data"
-        )
-    return f"<{iri}>"
 
 
 class _Labels:
@@ -129,16 +95,12 @@ def nt_term(term: Any, labels: _Labels | None = None) -> str:
     '"a\\\\nb"@en'
     """
     if isinstance(term, URIRef):
-        return _iri(str(term))
+        return iri_ref(str(term))
     if isinstance(term, BNode):
         return f"_:{labels(term) if labels else term}"
     if isinstance(term, Literal):
-        text = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None:
-            return f"{text}^^{_iri(str(term.datatype))}"
-        return text
+        datatype = None if term.datatype is None else str(term.datatype)
+        return nt_literal(str(term), term.language, datatype)
     raise ExportError(f"cannot write {term!r} as RDF")
 
 
@@ -160,14 +122,14 @@ def _curie(iri: str) -> str | None:
 
 
 def _curie_or_iri(iri: str) -> str:
-    return _curie(iri) or _iri(iri)
+    return _curie(iri) or iri_ref(iri)
 
 
 def _ttl_term(term: Any, labels: _Labels) -> str:
     if isinstance(term, URIRef):
         return _curie_or_iri(str(term))
     if isinstance(term, Literal) and term.datatype is not None and not term.language:
-        return f'"{_escape(str(term))}"^^{_curie_or_iri(str(term.datatype))}'
+        return f'"{escape_literal(str(term))}"^^{_curie_or_iri(str(term.datatype))}'
     return nt_term(term, labels)
 
 
@@ -476,7 +438,7 @@ def to_nquads(dataset: Graph) -> str:
 def _compact(iri: str) -> str:
     compact = _curie(iri)
     if compact is None:
-        _iri(iri)  # refuses an IRI that cannot be written
+        iri_ref(iri)  # refuses an IRI that cannot be written
         return iri
     return compact
 
@@ -494,7 +456,7 @@ def to_jsonld(graph: Graph) -> str:
 
     def value(term: Any) -> dict[str, str]:
         if isinstance(term, Literal):
-            _escape(str(term))  # refuses lone surrogates
+            escape_literal(str(term))  # refuses lone surrogates
             out = {"@value": str(term)}
             if term.language:
                 out["@language"] = term.language
@@ -521,22 +483,6 @@ def to_jsonld(graph: Graph) -> str:
 
 
 # --- RDF/XML ------------------------------------------------------------------------------
-
-
-def check_xml_text(text: str, where: str, fmt: str) -> None:
-    """Raise :class:`ExportError` if ``text`` has a character XML 1.0 cannot hold.
-
-    >>> check_xml_text("bell\\x07", "the label of qe:x", "RDF/XML")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    qegraph.errors.ExportError: RDF/XML cannot hold the control character U+0007 in the label...
-    """
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise ExportError(
-            f"{fmt} cannot hold the control character U+{ord(bad.group()):04X} in {where}; "
-            "remove it or export as turtle, nt or jsonld"
-        )
 
 
 def _check_xml_graph(graph: Graph, fmt: str) -> None:

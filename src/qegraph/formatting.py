@@ -23,10 +23,12 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from .errors import QueryError
+from .namespaces import curie
+from .terms import Value, check_xml_text
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -39,7 +41,9 @@ __all__ = [
     "answer",
     "check_format",
     "display_width",
+    "render_boolean",
     "render_result",
+    "render_solutions",
 ]
 
 #: Formats for SELECT and ASK answers.
@@ -79,17 +83,63 @@ def render_result(
 
         assert result.graph is not None
         return serialize(result.graph, fmt).decode("utf-8")
-    fmt = fmt or ("table" if terminal else "csv")
-    check_format(result.kind, fmt)
     if result.kind == "ASK":
-        return _ask(bool(result.boolean), fmt)
+        return render_boolean(bool(result.boolean), fmt, terminal=terminal)
+    from .terms import value_of
+
+    graph = result.graph_queried
+    label_of = None
+    if graph is not None:
+        from rdflib import URIRef
+
+        from .concepts import label
+
+        def label_of(iri: str) -> str:
+            return label(graph, URIRef(iri), lang)
+
+    rows = [[value_of(row.get(v)) for v in result.variables] for row in result]
+    return render_solutions(result.variables, rows, fmt, terminal=terminal, label_of=label_of)
+
+
+def render_solutions(
+    variables: Sequence[str],
+    rows: Iterable[Sequence[Value | None]],
+    fmt: str | None = None,
+    *,
+    terminal: bool = False,
+    label_of: Callable[[str], str] | None = None,
+) -> str:
+    """SELECT answers (``rows`` of :class:`~qegraph.terms.Value`, None where unbound) in ``fmt``.
+
+    ``label_of`` gives the label shown next to an IRI in a table (see
+    :func:`qegraph.concepts.label`); whichever backend answered, the text is the same.
+
+    >>> from qegraph.terms import Value
+    >>> rows = [[Value("literal", "素质教育", lang="zh-Hans")]]
+    >>> print(render_solutions(["x"], rows, "tsv"), end="")
+    ?x
+    "素质教育"@zh-Hans
+    """
+    fmt = fmt or ("table" if terminal else "csv")
+    check_format("SELECT", fmt)
     return {
-        "table": lambda: _table(result, lang),
-        "csv": lambda: _csv(result),
-        "tsv": lambda: _tsv(result),
-        "json": lambda: _json(result),
-        "xml": lambda: _xml(result),
-    }[fmt]()
+        "table": _table,
+        "csv": _csv,
+        "tsv": _tsv,
+        "json": _json,
+        "xml": _xml,
+    }[fmt](list(variables), [list(r) for r in rows], label_of)
+
+
+def render_boolean(answer: bool, fmt: str | None = None, *, terminal: bool = False) -> str:
+    """An ASK answer in ``fmt``: ``true``/``false``, or the SPARQL JSON or XML boolean form.
+
+    >>> print(render_boolean(True, "json"), end="")
+    {"head": {}, "boolean": true}
+    """
+    fmt = fmt or ("table" if terminal else "csv")
+    check_format("ASK", fmt)
+    return _ask(answer, fmt)
 
 
 def check_format(kind: str, fmt: str) -> None:
@@ -119,39 +169,32 @@ def _ask(answer: bool, fmt: str) -> str:
     return word + "\n"
 
 
-def _cell(term: Any, graph: Graph | None, lang: str) -> str:
-    from rdflib import BNode, Literal, URIRef
-
-    from .concepts import curie, label
-
-    if term is None:
+def _cell(value: Value | None, label_of: Callable[[str], str] | None) -> str:
+    if value is None:
         return ""
-    if isinstance(term, URIRef):
-        short = curie(term)
-        if graph is not None:
-            name = label(graph, term, lang)
+    if value.kind == "uri":
+        short = curie(value.text)
+        if label_of is not None:
+            name = label_of(value.text)
             if name != short:
                 return f"{short} ({name})"
         return short
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        return str(term).replace("\r", "\\r").replace("\n", "\\n").replace("\t", " ")
-    return str(term)
+    if value.kind == "bnode":
+        return f"_:{value.text}"
+    return value.text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", " ")
 
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def _table(result: QueryResult, lang: str) -> str:
-    headers = list(result.variables)
-    cells = [[_cell(row.get(v), result.graph_queried, lang) for v in headers] for row in result]
+def _table(variables: list[str], rows: list[list[Value | None]], label_of: Any) -> str:
+    cells = [[_cell(value, label_of) for value in row] for row in rows]
     widths = [
         max([display_width(h)] + [display_width(r[i]) for r in cells])
-        for i, h in enumerate(headers)
+        for i, h in enumerate(variables)
     ]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(variables, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines.extend(
         "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
@@ -161,94 +204,86 @@ def _table(result: QueryResult, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plain(term: Any) -> str:
-    from rdflib import BNode
-
-    if term is None:
+def _plain(value: Value | None) -> str:
+    if value is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    return f"_:{value.text}" if value.kind == "bnode" else value.text
 
 
-def _csv(result: QueryResult) -> str:
+def _csv(variables: list[str], rows: list[list[Value | None]], _label_of: Any) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result:
-        writer.writerow([_plain(row.get(v)) for v in result.variables])
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_plain(value) for value in row])
     return buffer.getvalue()
 
 
-def _tsv(result: QueryResult) -> str:
-    from .exporting import nt_term
-
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result:
-        values = [row.get(v) for v in result.variables]
-        lines.append("\t".join("" if t is None else nt_term(t) for t in values))
+def _tsv(variables: list[str], rows: list[list[Value | None]], _label_of: Any) -> str:
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    for row in rows:
+        lines.append("\t".join("" if value is None else value.nt() for value in row))
     return "\n".join(lines) + "\n"
 
 
-def _json_term(term: Any) -> dict[str, str]:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None:
-            out["datatype"] = str(term.datatype)
+def _json_term(value: Value) -> dict[str, str]:
+    if value.kind == "literal":
+        out = {"type": "literal", "value": value.text}
+        if value.lang:
+            out["xml:lang"] = value.lang
+        elif value.datatype is not None:
+            out["datatype"] = value.datatype
         return out
-    return {"type": "uri", "value": str(term)}
+    return {"type": value.kind, "value": value.text}
 
 
-def _json(result: QueryResult) -> str:
+def _json(variables: list[str], rows: list[list[Value | None]], _label_of: Any) -> str:
     bindings = [
-        {v: _json_term(row[v]) for v in result.variables if row.get(v) is not None}
-        for row in result
+        {v: _json_term(value) for v, value in zip(variables, row, strict=True) if value is not None}
+        for row in rows
     ]
-    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _xml_term(term: Any) -> str:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    if isinstance(term, Literal):
-        if term.language:
-            attr = f" xml:lang={quoteattr(term.language)}"
-        elif term.datatype is not None:
-            attr = f" datatype={quoteattr(str(term.datatype))}"
+def _xml_term(value: Value) -> str:
+    if value.kind == "bnode":
+        return f"<bnode>{_escape_xml(value.text)}</bnode>"
+    if value.kind == "literal":
+        if value.lang:
+            attr = f" xml:lang={_quote_xml(value.lang)}"
+        elif value.datatype is not None:
+            attr = f" datatype={_quote_xml(value.datatype)}"
         else:
             attr = ""
         # A raw carriage return would come back as a line feed from any XML parser.
-        return f"<literal{attr}>{escape(str(term), {chr(13): '&#13;'})}</literal>"
-    return f"<uri>{escape(str(term))}</uri>"
+        return f"<literal{attr}>{_escape_xml(value.text).replace(chr(13), '&#13;')}</literal>"
+    return f"<uri>{_escape_xml(value.text)}</uri>"
 
 
-def _xml(result: QueryResult) -> str:
-    from .exporting import check_xml_text
+def _escape_xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
+
+def _quote_xml(text: str) -> str:
+    return '"' + _escape_xml(text).replace('"', "&quot;") + '"'
+
+
+def _xml(variables: list[str], rows: list[list[Value | None]], _label_of: Any) -> str:
     lines = [
         '<?xml version="1.0"?>',
         '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
         "  <head>",
-        *(f"    <variable name={quoteattr(v)}/>" for v in result.variables),
+        *(f"    <variable name={_quote_xml(v)}/>" for v in variables),
         "  </head>",
         "  <results>",
     ]
-    for row in result:
+    for row in rows:
         lines.append("    <result>")
-        for v in result.variables:
-            term = row.get(v)
-            if term is not None:
-                check_xml_text(str(term), f"the value of ?{v}", "SPARQL results XML")
-                lines.append(f"      <binding name={quoteattr(v)}>{_xml_term(term)}</binding>")
+        for v, value in zip(variables, row, strict=True):
+            if value is not None:
+                check_xml_text(value.text, f"the value of ?{v}", "SPARQL results XML")
+                lines.append(f"      <binding name={_quote_xml(v)}>{_xml_term(value)}</binding>")
         lines.append("    </result>")
     lines += ["  </results>", "</sparql>"]
     return "\n".join(lines) + "\n"

@@ -1,5 +1,9 @@
 """The qegraph namespace and the standard prefixes every graph and query gets.
 
+Light on purpose: rdflib is imported only when one of its ``Namespace`` objects (``QE``...) is
+first used, so a query answered straight from an Oxigraph store never loads it.
+
+>>> from qegraph.namespaces import QE
 >>> str(QE)
 'https://w3id.org/qegraph/'
 >>> PREFIXES["skos"]
@@ -8,7 +12,10 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rdflib import Namespace
 
 __all__ = [
     "ESCO",
@@ -17,18 +24,19 @@ __all__ = [
     "UNESCO",
     "VANN",
     "bind_prefixes",
+    "curie",
     "language_tag",
     "sparql_prologue",
 ]
 
-QE = Namespace("https://w3id.org/qegraph/")
-VANN = Namespace("http://purl.org/vocab/vann/")
-UNESCO = Namespace("http://vocabularies.unesco.org/thesaurus/")
-ESCO = Namespace("http://data.europa.eu/esco/skill/")
+QE: Namespace
+VANN: Namespace
+UNESCO: Namespace
+ESCO: Namespace
 
 #: Prefixes declared in every export and pre-bound in every query (a query's own PREFIX wins).
 PREFIXES: dict[str, str] = {
-    "qe": str(QE),
+    "qe": "https://w3id.org/qegraph/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -36,11 +44,42 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
-    "vann": str(VANN),
+    "vann": "http://purl.org/vocab/vann/",
     "sh": "http://www.w3.org/ns/shacl#",
-    "unesco": str(UNESCO),
-    "esco": str(ESCO),
+    "unesco": "http://vocabularies.unesco.org/thesaurus/",
+    "esco": "http://data.europa.eu/esco/skill/",
 }
+
+_NAMESPACES = {"QE": "qe", "VANN": "vann", "UNESCO": "unesco", "ESCO": "esco"}
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: QE, VANN, UNESCO and ESCO are rdflib Namespaces, made on first use.
+    if name in _NAMESPACES:
+        from rdflib import Namespace
+
+        namespace = Namespace(PREFIXES[_NAMESPACES[name]])
+        globals()[name] = namespace
+        return namespace
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def curie(iri: str) -> str:
+    """``iri`` shortened with the standard prefixes, or unchanged when none fits.
+
+    >>> curie("https://w3id.org/qegraph/critical-thinking")
+    'qe:critical-thinking'
+    """
+    text = str(iri)
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns) and len(ns) > len(best):
+            best, chosen = ns, prefix
+    if best:
+        local = text[len(best) :]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{chosen}:{local}"
+    return text
 
 
 def bind_prefixes(graph):

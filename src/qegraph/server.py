@@ -404,7 +404,7 @@ def graph_name(graph: Graph) -> str:
     >>> graph_name(Graph())
     'https://w3id.org/qegraph/graph'
     """
-    from .backends import DEFAULT_GRAPH
+    from .oxstore import DEFAULT_GRAPH
 
     identifier = graph.identifier
     return str(identifier) if isinstance(identifier, URIRef) else DEFAULT_GRAPH
@@ -500,14 +500,11 @@ def _run_in_child(server: QegraphServer, job: tuple[Any, ...]) -> tuple[int, str
             # Should the server die, the child still ends itself (SIGALRM's default action).
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.setitimer(signal.ITIMER_REAL, server.config.timeout + 1.0)
-            from . import backends
+            from . import oxstore
 
-            backends._IN_QUERY_PROCESS = True  # this process is already the one to kill
+            oxstore.IN_QUERY_PROCESS = True  # this process is already the one to kill
             answer = _execute(server.graph, *job)
-            payload = pickle.dumps(answer)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(write_fd, view) :]
+            oxstore.write_all(write_fd, pickle.dumps(answer))
         except BaseException:
             code = 1
         finally:

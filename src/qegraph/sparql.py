@@ -136,6 +136,9 @@ class PreparedQuery:
     text: str
     kind: str
     compiled: Query = field(repr=False)
+    #: ``SELECT *``: its columns are the variables in name order, as Oxigraph gives them (rdflib
+    #: would give them in hash order, different from run to run).
+    select_star: bool = False
 
 
 _KINDS = {
@@ -202,7 +205,8 @@ def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
     _refuse_service(compiled.algebra, allow_network)
     _refuse_dataset(compiled.algebra, allow_network)
     kind = _KINDS.get(compiled.algebra.name, compiled.algebra.name)
-    return PreparedQuery(text=text, kind=kind, compiled=compiled)
+    star = kind == "SELECT" and "projection" not in parsed[1]
+    return PreparedQuery(text=text, kind=kind, compiled=compiled, select_star=star)
 
 
 def _syntax_message(text: str, err: Any) -> str:
@@ -511,6 +515,8 @@ def _run_query(
                 out.add(triple)
             return QueryResult(prepared.kind, graph=out, graph_queried=graph)
         variables = [str(v) for v in result.vars or ()]
+        if prepared.select_star:
+            variables.sort()
         rows = [{name: row.get(Variable(name)) for name in variables} for row in result.bindings]
     except (NetworkRefusedError, QueryError):
         raise
