@@ -124,6 +124,16 @@ def test_store_load_replaces_only_its_named_graph(tmp_path: Path, fixtures: Path
     assert (QE["extra-concept"], None, None) in kept
 
 
+def test_store_load_counts_only_its_own_graph(
+    tmp_path: Path, fixtures: Path, bundled_graph: Graph
+) -> None:
+    alone = StoreBackend(tmp_path / "alone").load()
+    other = "https://example.org/other-graph"
+    StoreBackend(tmp_path / "s", graph_iri=other).load([fixtures / EXTRA], bundled=False)
+    beside_another = StoreBackend(tmp_path / "s").load()
+    assert alone.triples == beside_another.triples == len(bundled_graph)
+
+
 def test_bad_file_leaves_the_store_as_it_was(store_dir: Path, fixtures: Path) -> None:
     before = len(StoreBackend(store_dir).graph())
     with pytest.raises(InputError) as as_memory:

@@ -284,6 +284,10 @@ def _warn_imports(store: Any, graph: Any) -> None:
 
 
 def _count(store: Any, graph: Any) -> int:
+    import pyoxigraph as ox
+
+    if isinstance(graph, ox.DefaultGraph) and next(iter(store.named_graphs()), None) is None:
+        return len(store)  # all quads are in the default graph: read off the index (2x faster)
     row = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))
     return int(row[0].value)
 
