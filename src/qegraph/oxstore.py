@@ -105,14 +105,13 @@ def answer(
         The query ran past ``timeout``; it was stopped.
     """
     from .limits import time_limit
+    from .namespaces import PREFIXES
     from .sparql import query_text
 
     source = query_text(text)
     if not answerable(source, fmt):
         return None
     store, where = open_graph(path, graph_iri or DEFAULT_GRAPH)
-    from .namespaces import PREFIXES
-
     try:
         with time_limit(timeout):
             found = stoppable_query(store, source, default_graph=where, prefixes=PREFIXES)
