@@ -294,10 +294,9 @@ print("BENCH " + json.dumps({{"load": load_s, "queries": queries, "peak_mb": pea
     return run([sys.executable, "-c", code], timeout=timeout)
 
 
-def median_run(runs: list[Step]) -> Step:
-    """The run with the median wall time (the slower middle one for an even count)."""
-    ok = sorted((r for r in runs if r.ok), key=lambda r: r.seconds)
-    return ok[len(ok) // 2] if ok else runs[-1]
+def median_run(runs: list, key=lambda run: run.seconds if run.ok else float("inf")):
+    """The run with the median ``key`` (wall time; the slower middle one for an even count)."""
+    return sorted(runs, key=key)[len(runs) // 2]
 
 
 def cli_total(steps: dict[str, Step]) -> float:
@@ -628,8 +627,7 @@ def main(argv: list[str] | None = None) -> int:
                     ["--store", str(store)], data, work, heavy, args.timeout, not args.no_export
                 )
                 shutil.rmtree(store, ignore_errors=True)
-                every = [*runs, full]
-                middle = sorted(every, key=cli_total)[len(every) // 2]
+                middle = median_run([*runs, full], key=cli_total)
                 # The median load + queries, with the export, analysis and viewer of the full run.
                 res["store"] = {**full, **middle}
             if "endpoint" in backends and shutil.which("oxigraph"):

@@ -257,12 +257,17 @@ def _canonical_quads(quads: list[tuple[Any, Any, Any, Any]]) -> list[tuple[Any, 
     """
     # RDFC-1.0 hashes a blank node from the quads that mention a blank node and from nothing
     # else, so only those go through Oxigraph: the same labels, for a fraction of the work.
-    plain = [q for q in quads if not any(isinstance(t, BNode) for t in q)]
-    if len(plain) == len(quads):
-        return quads
-    if plain:
-        blank = [q for q in quads if any(isinstance(t, BNode) for t in q)]
-        return plain + _canonical_quads(blank)
+    plain: list[tuple[Any, Any, Any, Any]] = []
+    blank: list[tuple[Any, Any, Any, Any]] = []
+    for quad in quads:
+        (blank if any(isinstance(t, BNode) for t in quad) else plain).append(quad)
+    return plain + _canonical_blank_quads(blank) if blank else quads
+
+
+def _canonical_blank_quads(
+    quads: list[tuple[Any, Any, Any, Any]],
+) -> list[tuple[Any, Any, Any, Any]]:
+    """:func:`_canonical_quads` for quads that each mention a blank node."""
     import pyoxigraph as ox
 
     back: dict[Any, Any] = {}
