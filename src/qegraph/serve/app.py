@@ -153,7 +153,7 @@ def make_app(
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from .checks import check_query
+    from .checks import check_query, names_dataset
     from .page import STATIC_DIR, query_page
     from .protocol import MEDIA, choose_media, format_of, read_request
     from .workers import Job
@@ -164,7 +164,15 @@ def make_app(
     async def answer(request: Request, query: str, defaults: list[str], named: list[str]) -> Any:
         form = check_query(query)
         media = choose_media(request.headers.get("accept"), form)
-        job = Job(query, form, format_of(media, form), tuple(defaults), tuple(named), config.max_rows)
+        job = Job(
+            query,
+            form,
+            format_of(media, form),
+            tuple(defaults),
+            tuple(named),
+            config.max_rows,
+            names_dataset(query),
+        )
         status, truncated, body = await engine.run(job)
         headers = {"Vary": "Accept"}
         if status != 200:

@@ -24,7 +24,7 @@ import re
 
 from .errors import Refusal
 
-__all__ = ["check_query", "expand_escapes"]
+__all__ = ["check_query", "expand_escapes", "names_dataset"]
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LEXEMES = re.compile(
@@ -84,3 +84,13 @@ def check_query(text: str) -> str:
     if "LOAD" in words:
         raise Refusal(403, READ_ONLY)
     raise Refusal(400, "malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def names_dataset(text: str) -> bool:
+    """Whether the query has a dataset clause of its own (``FROM`` or ``FROM NAMED``).
+
+    >>> names_dataset("SELECT * FROM <urn:g> { ?s ?p ?o }"), names_dataset("SELECT ?from {}")
+    (True, False)
+    """
+    code = _LEXEMES.sub(" ", expand_escapes(text))
+    return "FROM" in (w.upper() for w in _WORD.findall(code))

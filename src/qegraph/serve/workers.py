@@ -44,6 +44,8 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
+    #: the query names its own dataset (FROM / FROM NAMED): no union default graph then
+    own_dataset: bool = False
 
 
 @dataclass
@@ -126,6 +128,7 @@ def spawn(open_store: Any, *, union: bool, allow_network: bool) -> Worker:
         from ..errors import BackendError
 
         raise BackendError("the query engine could not start (cannot open the store)") from None
+    parent_sock.setblocking(False)  # the server reads it from its event loop
     return Worker(pid, parent_sock, bool(isolated))
 
 
@@ -156,7 +159,7 @@ def _dataset(store: Any, job: Job, union: bool) -> dict[str, Any]:
     from ..oxstore import DEFAULT_GRAPH
 
     if not (job.default_graphs or job.named_graphs):
-        return {"use_default_graph_as_union": union}
+        return {"use_default_graph_as_union": union and not job.own_dataset}
     default: list[Any] = []
     for iri in job.default_graphs:
         if iri == DEFAULT_GRAPH:
