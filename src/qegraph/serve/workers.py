@@ -93,7 +93,7 @@ def warm_up() -> None:
     from ..namespaces import PREFIXES  # noqa: F401
     from ..terms import value_of_oxigraph  # noqa: F401
 
-    import rdflib.plugins.parsers.ntriples  # noqa: F401
+    import rdflib  # noqa: F401
 
 
 def spawn(open_store: Any, *, union: bool, allow_network: bool) -> Worker:
@@ -210,14 +210,26 @@ def execute(store: Any, job: Job, *, union: bool) -> tuple[int, bool, bytes]:
 
 def _graph_answer(triples: list[Any], fmt: str) -> bytes:
     """CONSTRUCT/DESCRIBE triples written by :func:`qegraph.exporting.serialize`, as ``qegraph
-    query`` writes them (sorted, canonical blank nodes, standard prefixes)."""
-    import pyoxigraph as ox
-    from rdflib import Graph
+    query`` writes them (sorted, canonical blank nodes, standard prefixes, BCP 47 tag case)."""
+    from rdflib import BNode, Graph, Literal, URIRef
 
     from ..exporting import serialize
+    from ..terms import value_of_oxigraph
 
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return serialize(Graph().parse(data=data, format="nt"), fmt)
+    def term(node: Any) -> Any:
+        value = value_of_oxigraph(node)
+        assert value is not None
+        if value.kind == "uri":
+            return URIRef(value.text)
+        if value.kind == "bnode":
+            return BNode(value.text)
+        datatype = URIRef(value.datatype) if value.datatype else None
+        return Literal(value.text, lang=value.lang, datatype=datatype)
+
+    graph = Graph()
+    for triple in triples:
+        graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    return serialize(graph, fmt)
 
 
 def _one_line(err: BaseException) -> str:
