@@ -88,15 +88,17 @@ class Guard:
         raw = scope.get("raw_path") or scope["path"].encode()
         if len(raw) + len(scope.get("query_string", b"")) > self.config.max_request_bytes:
             raise Refusal(414, "request URL too long")
-        if not raw.startswith(b"/"):
+        absolute = scope.get("qegraph.target") or (b"" if raw.startswith(b"/") else raw)
+        if absolute:
             # absolute-form (RFC 9112 3.2.2): accepted only when it names this server
-            target = urlsplit(raw.decode("latin-1"))
+            target = urlsplit(absolute.decode("latin-1"))
             if target.scheme not in ("http", "https") or target.netloc.lower() not in self.hosts():
                 raise Refusal(400, "the request target names another host")
-            path = target.path or "/"
-            from urllib.parse import unquote
+            if not scope.get("qegraph.target"):  # h11 left the whole target in the path
+                from urllib.parse import unquote
 
-            scope = {**scope, "path": unquote(path), "raw_path": path.encode("latin-1")}
+                path = target.path or "/"
+                scope = {**scope, "path": unquote(path), "raw_path": path.encode("latin-1")}
         return scope
 
     async def _headers_added(self, app: Any, scope: Scope, receive: Receive, send: Send) -> None:

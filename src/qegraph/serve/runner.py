@@ -1,9 +1,9 @@
 """Running the application: uvicorn on a socket bound first, a header-read timeout, signals.
 
 The socket is bound before anything else so that a port in use is a one-line error and
-``--port 0`` knows its port before the first request. Uvicorn (its h11 protocol) parses HTTP; it
-closes idle keep-alive connections but not one whose headers never end, so :class:`_Protocol`
-adds a header-read timeout. Ctrl-C and SIGTERM stop uvicorn, then the engine's workers are
+``--port 0`` knows its port before the first request. Uvicorn parses HTTP (httptools, else h11);
+it closes idle keep-alive connections but not one whose headers never end, so the protocol class
+adds a header-read timeout and a cap on the request head (431). Ctrl-C and SIGTERM stop uvicorn, then the engine's workers are
 killed; should the server be killed outright, each worker dies with it (``PR_SET_PDEATHSIG``).
 """
 
@@ -46,42 +46,85 @@ def bind(config: ServerConfig) -> socket.socket:
     return sock
 
 
-def _protocol_class(header_timeout: float) -> Any:
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
+def _protocol_class(header_timeout: float, max_head_bytes: int) -> Any:
+    """uvicorn's HTTP protocol with a header-read deadline and a cap on the request head.
 
-    class _Protocol(H11Protocol):
-        """h11 with a deadline for a request's headers (slow or stalled clients are closed)."""
+    httptools (llhttp, C) when installed, as uvicorn itself prefers; h11 otherwise.
+    """
+    try:
+        import httptools  # noqa: F401
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as Base
+
+        fast = True
+    except ImportError:  # pragma: no cover - httptools is a dependency
+        from uvicorn.protocols.http.h11_impl import H11Protocol as Base
+
+        fast = False
+
+    class _Protocol(Base):  # type: ignore[misc, valid-type]
+        """Closes a connection whose request head is not complete within ``header_timeout``
+        seconds or grows past ``max_head_bytes`` (slow or stalled clients)."""
 
         _header_timer: Any = None
+        _in_head = False
+        _head_bytes = 0
 
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            self._arm()
+            self._start_head()
 
-        def _arm(self) -> None:
+        def _start_head(self) -> None:
+            self._in_head = True
+            self._head_bytes = 0
             if self._header_timer is None:
                 self._header_timer = self.loop.call_later(header_timeout, self._expire)
 
-        def _disarm(self) -> None:
+        def _end_head(self) -> None:
+            self._in_head = False
             if self._header_timer is not None:
                 self._header_timer.cancel()
                 self._header_timer = None
 
         def _expire(self) -> None:
             self._header_timer = None
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                self.transport.close()  # headers still incomplete
+            if self._in_head and not self.transport.is_closing():
+                self.transport.close()
 
         def data_received(self, data: bytes) -> None:
+            if self._in_head:
+                self._head_bytes += len(data)
+                if self._head_bytes > max_head_bytes:
+                    self.transport.write(
+                        b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                        b"content-length: 0\r\nconnection: close\r\n\r\n"
+                    )
+                    self.transport.close()
+                    return
             super().data_received(data)
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                self._arm()  # a request has started (or a new one on a kept-alive connection)
-            else:
-                self._disarm()
+            if not fast:
+                import h11
+
+                if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                    if not self._in_head:
+                        self._start_head()
+                else:
+                    self._end_head()
+
+        # httptools callbacks: a request starts, its headers are complete
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            if not self._in_head:
+                self._start_head()
+
+        def on_headers_complete(self) -> None:
+            self._end_head()
+            if not self.url.startswith(b"/"):
+                # absolute-form target: httptools keeps only its path; the Host check needs all
+                self.scope["qegraph.target"] = self.url  # type: ignore[typeddict-unknown-key]
+            super().on_headers_complete()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
+            self._end_head()
             super().connection_lost(exc)
 
     return _Protocol
@@ -141,7 +184,8 @@ def serve(
     app = make_app(engine, config, pages=pages, port=lambda: port)
     uv_config = uvicorn.Config(
         app,
-        http=_protocol_class(config.header_timeout),
+        http=_protocol_class(config.header_timeout, config.max_request_bytes + 65_536),
+        loop="auto",  # uvloop when installed
         lifespan="on",
         access_log=config.log,
         log_level="info" if config.log else "warning",
