@@ -51,6 +51,7 @@ def query_page(endpoint: str = "/sparql") -> bytes:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>qegraph · SPARQL query</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/codemirror.css">
 <link rel="stylesheet" href="/static/query.css">
 </head><body>
