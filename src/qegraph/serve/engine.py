@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from .errors import Refusal
 from .workers import _HEADER, Job, Worker, frame, spawn, warm_up
@@ -191,7 +192,11 @@ class RemoteEngine(Engine):
         data += [("named-graph-uri", g) for g in job.named_graphs]
         accept = "application/n-triples" if graph else "application/sparql-results+json"
         try:
-            response = await self._client.post(self.url, data=data, headers={"Accept": accept})
+            response = await self._client.post(
+                self.url,
+                content=urlencode(data).encode("utf-8"),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            )
         except httpx.TimeoutException:
             raise Refusal(503, f"query stopped: the endpoint took over {self.timeout:g} s") from None
         except httpx.HTTPError as err:
