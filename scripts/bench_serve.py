@@ -30,8 +30,10 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-SIMPLE = "SELECT ?c ?label WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> ; " \
+SIMPLE = (
+    "SELECT ?c ?label WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> ; "
     "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 10"
+)
 ONE = "SELECT ?label WHERE {{ <{}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ACCEPT = "application/sparql-results+json"
@@ -55,14 +57,15 @@ def ask(port: int, path: str, query: str, timeout: float = 60) -> tuple[int, byt
 
 def rows(body: bytes) -> set[tuple]:
     data = json.loads(body)
-    return {tuple(sorted((k, v["value"]) for k, v in b.items())) for b in data["results"]["bindings"]}
+    return {
+        tuple(sorted((k, v["value"]) for k, v in b.items())) for b in data["results"]["bindings"]
+    }
 
 
 def tree_memory(pid: int) -> tuple[float, float]:
     """(RSS, PSS) in MB of ``pid`` and its children: PSS counts shared pages once."""
     pids = [pid] + [
-        int(p.name) for p in Path("/proc").iterdir()
-        if p.name.isdigit() and _ppid(p) == pid
+        int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == pid
     ]
     rss = pss = 0
     for one in pids:
@@ -85,7 +88,7 @@ def _ppid(proc: Path) -> int:
 
 
 def closed_loop(port: int, path: str, clients: int, seconds: float, query: str):
-    """``clients`` threads asking ``query`` until ``seconds`` pass: (qps, p50 ms, p95 ms, errors)."""
+    """``clients`` threads asking ``query`` for ``seconds``: (qps, p50 ms, p95 ms, errors)."""
     times: list[float] = []
     errors = [0]
     stop = time.perf_counter() + seconds
@@ -172,9 +175,9 @@ def main() -> int:
     if oxigraph is None:
         print("the oxigraph command is missing: pip install oxigraph", file=sys.stderr)
         return 2
-    from qegraph.serve.dataset import build_store
-
     import pyoxigraph as ox
+
+    from qegraph.serve.dataset import build_store
 
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     processes: list[subprocess.Popen] = []
@@ -183,25 +186,64 @@ def main() -> int:
         dump = work / "data.nq"
         store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
         triples = len(store)
-        iris = sorted({r["c"].value for r in store.query(
-            "SELECT DISTINCT ?c WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }",
-            use_default_graph_as_union=True)})[:50]
+        iris = sorted(
+            {
+                r["c"].value
+                for r in store.query(
+                    "SELECT DISTINCT ?c WHERE "
+                    "{ ?c a <http://www.w3.org/2004/02/skos/core#Concept> }",
+                    use_default_graph_as_union=True,
+                )
+            }
+        )[:50]
         want = {
-            iri: {tuple(sorted(("label", str(r["label"].value)) for _ in [0]))
-                  for r in store.query(ONE.format(iri), use_default_graph_as_union=True)}
+            iri: {
+                tuple(sorted(("label", str(r["label"].value)) for _ in [0]))
+                for r in store.query(ONE.format(iri), use_default_graph_as_union=True)
+            }
             for iri in iris
         }
-        subprocess.run([oxigraph, "load", "--location", str(work / "ox"), "--file", str(dump)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [oxigraph, "load", "--location", str(work / "ox"), "--file", str(dump)],
+            check=True,
+            capture_output=True,
+        )
         ox_port = free_port()
-        processes.append(subprocess.Popen(
-            [oxigraph, "serve-read-only", "--location", str(work / "ox"), "--bind",
-             f"127.0.0.1:{ox_port}", "--union-default-graph", "--timeout-s", f"{args.timeout:g}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [
+                    oxigraph,
+                    "serve-read-only",
+                    "--location",
+                    str(work / "ox"),
+                    "--bind",
+                    f"127.0.0.1:{ox_port}",
+                    "--union-default-graph",
+                    "--timeout-s",
+                    f"{args.timeout:g}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         qe = subprocess.Popen(
-            [sys.executable, "-m", "qegraph", "serve", "--port", "0", "--quiet",
-             "--timeout", f"{args.timeout:g}", "--workers", str(args.workers)],
-            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            [
+                sys.executable,
+                "-m",
+                "qegraph",
+                "serve",
+                "--port",
+                "0",
+                "--quiet",
+                "--timeout",
+                f"{args.timeout:g}",
+                "--workers",
+                str(args.workers),
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         processes.append(qe)
         line = qe.stderr.readline()
         qe_port = int(line.split()[1].rsplit(":", 1)[1].split("/")[0])
@@ -212,48 +254,60 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        servers = {"qegraph serve": (qe_port, "/sparql", qe.pid),
-                   "oxigraph server": (ox_port, "/query", processes[0].pid)}
+        servers = {
+            "qegraph serve": (qe_port, "/sparql", qe.pid),
+            "oxigraph server": (ox_port, "/query", processes[0].pid),
+        }
         out = {name: {} for name in servers}
         for name, (port, path, pid) in servers.items():
             out[name]["idle"] = tree_memory(pid)
             memory: list[tuple[float, float]] = []
             sampler_stop = threading.Event()
 
-            def sample(pid: int = pid) -> None:
-                while not sampler_stop.wait(0.5):
-                    memory.append(tree_memory(pid))
+            def sample(pid: int, stop: threading.Event, into: list) -> None:
+                while not stop.wait(0.5):
+                    into.append(tree_memory(pid))
 
-            sampler = threading.Thread(target=sample)
+            sampler = threading.Thread(target=sample, args=(pid, sampler_stop, memory))
             sampler.start()
             out[name]["loop"] = closed_loop(port, path, args.clients, args.seconds, SIMPLE)
             sampler_stop.set()
             sampler.join()
             out[name]["load"] = max(memory, default=(0.0, 0.0))
-            out[name]["burst"] = burst(port, path, args.burst_clients, args.burst_queries, iris, want)
+            out[name]["burst"] = burst(
+                port, path, args.burst_clients, args.burst_queries, iris, want
+            )
             out[name]["cartesian"] = during_cartesian(port, path, args.timeout)
         qe_out, ox_out = out["qegraph serve"], out["oxigraph server"]
-        print(f"Data: the bundled ontology, {triples} triples in 6 named graphs; "
-              f"time limit {args.timeout:g} s; qegraph serve --workers {args.workers}; "
-              f"{os.cpu_count()} cores, shared.\n")
+        print(
+            f"Data: the bundled ontology, {triples} triples in 6 named graphs; "
+            f"time limit {args.timeout:g} s; qegraph serve --workers {args.workers}; "
+            f"{os.cpu_count()} cores, shared.\n"
+        )
         print("| measure | qegraph serve | oxigraph server | ratio |")
         print("|---|---|---|---|")
         q1, o1 = qe_out["loop"], ox_out["loop"]
-        print(f"| {args.clients} clients x {args.seconds:g} s simple SELECT: queries/s "
-              f"| {q1[0]:.0f} | {o1[0]:.0f} | {q1[0] / o1[0]:.2f}x |")
+        print(
+            f"| {args.clients} clients x {args.seconds:g} s simple SELECT: queries/s "
+            f"| {q1[0]:.0f} | {o1[0]:.0f} | {q1[0] / o1[0]:.2f}x |"
+        )
         print(f"| ... p50 / p95 ms | {q1[1]:.1f} / {q1[2]:.1f} | {o1[1]:.1f} / {o1[2]:.1f} | |")
         print(f"| ... errors | {q1[3]} | {o1[3]} | |")
         qb, ob = qe_out["burst"], ox_out["burst"]
-        print(f"| {args.burst_clients} clients x {args.burst_queries} queries: total s "
-              f"| {qb[0]:.2f} | {ob[0]:.2f} | {qb[0] / ob[0]:.2f}x |")
+        print(
+            f"| {args.burst_clients} clients x {args.burst_queries} queries: total s "
+            f"| {qb[0]:.2f} | {ob[0]:.2f} | {qb[0] / ob[0]:.2f}x |"
+        )
         print(f"| ... all correct / p95 ms | {qb[1]} / {qb[2]:.0f} | {ob[1]} / {ob[2]:.0f} | |")
         qc, oc = qe_out["cartesian"], ox_out["cartesian"]
         print(f"| cartesian product: status, s | {qc[0]}, {qc[1]:.1f} | {oc[0]}, {oc[1]:.1f} | |")
         print(f"| ... p95 ms of 4 clients meanwhile | {qc[2]:.0f} | {oc[2]:.0f} | |")
         for key, label in (("idle", "idle"), ("load", "under load (max)")):
             q, o = qe_out[key], ox_out[key]
-            print(f"| memory {label}: RSS / PSS MB (process + children) "
-                  f"| {q[0]:.0f} / {q[1]:.0f} | {o[0]:.0f} / {o[1]:.0f} | {q[1] / o[1]:.1f}x PSS |")
+            print(
+                f"| memory {label}: RSS / PSS MB (process + children) "
+                f"| {q[0]:.0f} / {q[1]:.0f} | {o[0]:.0f} / {o[1]:.0f} | {q[1] / o[1]:.1f}x PSS |"
+            )
         return 0
     finally:
         for process in processes:

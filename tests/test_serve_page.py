@@ -14,16 +14,16 @@ from .test_browser import chromium  # noqa: F401
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-QUERY = (
-    "SELECT ?p ?other WHERE { ?p a qe:Paradigm ; qe:opposes ?other }\nORDER BY ?p"
-)
+QUERY = "SELECT ?p ?other WHERE { ?p a qe:Paradigm ; qe:opposes ?other }\nORDER BY ?p"
 
 
-def test_query_page_types_a_query_and_reads_the_table(qegraph_serve, chromium) -> None:
+def test_query_page_types_a_query_and_reads_the_table(qegraph_serve, chromium) -> None:  # noqa: F811
     page = chromium.new_page(viewport={"width": 1200, "height": 800})
     outside: list[str] = []
     problems: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(qegraph_serve.base) else outside.append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(qegraph_serve.base) else outside.append(r.url)
+    )
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     try:

@@ -48,9 +48,20 @@ def exchange(server: QegraphServe, method: str, path: str, content_type, body: s
 
 
 def quads(server: QegraphServe) -> int:
-    _s, _t, body = exchange(server, "GET", "/sparql?query=" + COUNT.replace(" ", "%20")
-                            .replace("{", "%7B").replace("}", "%7D").replace("?", "%3F")
-                            .replace("(", "%28").replace(")", "%29").replace("*", "%2A"), None, "")
+    _s, _t, body = exchange(
+        server,
+        "GET",
+        "/sparql?query="
+        + COUNT.replace(" ", "%20")
+        .replace("{", "%7B")
+        .replace("}", "%7D")
+        .replace("?", "%3F")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("*", "%2A"),
+        None,
+        "",
+    )
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
@@ -94,13 +105,15 @@ SELECT_MEDIA = {
 
 
 @pytest.mark.parametrize("cq", named_queries(), ids=[q.name for q in named_queries()])
-def test_competency_question_answers_match_qegraph_query(qegraph_serve, bundled_graph, cq) -> None:
+def test_competency_question_answers_match_qegraph_query(qegraph_serve, bundled_graph, cq) -> None:  # noqa: F811
     for fmt, media in SELECT_MEDIA.items():
         want = answer(bundled_graph, cq.text, fmt=fmt).encode("utf-8")
         conn = http.client.HTTPConnection("127.0.0.1", qegraph_serve.port, timeout=30)
         body = cq.text.encode("utf-8")
         conn.request(
-            "POST", "/sparql", body,
+            "POST",
+            "/sparql",
+            body,
             {"Content-Type": "application/sparql-query", "Accept": media},
         )
         response = conn.getresponse()
@@ -111,17 +124,25 @@ def test_competency_question_answers_match_qegraph_query(qegraph_serve, bundled_
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "xml"])
-def test_construct_and_describe_match_qegraph_query(qegraph_serve, bundled_graph, fmt) -> None:
-    media = {"turtle": "text/turtle", "nt": "application/n-triples",
-             "jsonld": "application/ld+json", "xml": "application/rdf+xml"}[fmt]
+def test_construct_and_describe_match_qegraph_query(qegraph_serve, bundled_graph, fmt) -> None:  # noqa: F811
+    media = {
+        "turtle": "text/turtle",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "xml": "application/rdf+xml",
+    }[fmt]
     for query in (
         "CONSTRUCT { ?a qe:opposes ?b } WHERE { ?a qe:opposes ?b }",
         "DESCRIBE qe:critical-thinking",
     ):
         want = answer(bundled_graph, query, fmt=fmt).encode("utf-8")
         conn = http.client.HTTPConnection("127.0.0.1", qegraph_serve.port, timeout=30)
-        conn.request("POST", "/sparql", query.encode(),
-                     {"Content-Type": "application/sparql-query", "Accept": media})
+        conn.request(
+            "POST",
+            "/sparql",
+            query.encode(),
+            {"Content-Type": "application/sparql-query", "Accept": media},
+        )
         response = conn.getresponse()
         got = response.read()
         conn.close()
@@ -132,7 +153,8 @@ def test_construct_and_describe_match_qegraph_query(qegraph_serve, bundled_graph
             from rdflib import Graph
             from rdflib.compare import isomorphic
 
-            assert isomorphic(Graph().parse(data=got, format="xml"),
-                              Graph().parse(data=want, format="xml"))
+            assert isomorphic(
+                Graph().parse(data=got, format="xml"), Graph().parse(data=want, format="xml")
+            )
         else:
             assert got == want, f"{query} as {fmt}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -41,8 +40,9 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     running = start_virtuoso(folder)
     try:
         data = folder / "bundled.nt"
-        ox.serialize([q.triple for q in build_store()], output=str(data),
-                     format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(
+            [q.triple for q in build_store()], output=str(data), format=ox.RdfFormat.N_TRIPLES
+        )
         running.load(data, GRAPH)
         yield running
     finally:
@@ -76,8 +76,12 @@ def normalised(text: str) -> object:
 
 def served(server: QegraphServe, query: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
-    conn.request("POST", "/sparql", query.encode(), {
-        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    conn.request(
+        "POST",
+        "/sparql",
+        query.encode(),
+        {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     response = conn.getresponse()
     body = response.read().decode()
     conn.close()
@@ -113,8 +117,11 @@ def test_serve_fronting_virtuoso_keeps_its_rules(virtuoso, fronting) -> None:
     for body, content_type, status in (
         (f"CLEAR GRAPH <{GRAPH}>", "application/sparql-update", 403),
         (f"DROP GRAPH <{GRAPH}>", "application/sparql-query", 403),
-        ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-         "application/sparql-query", 403),
+        (
+            "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+            "application/sparql-query",
+            403,
+        ),
     ):
         conn = http.client.HTTPConnection("127.0.0.1", fronting.port, timeout=60)
         conn.request("POST", "/sparql", body.encode(), {"Content-Type": content_type})

@@ -36,7 +36,7 @@ CONCEPTS_GRAPH = "https://w3id.org/qegraph/concepts"
 
 
 @pytest.fixture(scope="module")
-def server(qegraph_serve: QegraphServe) -> QegraphServe:
+def server(qegraph_serve: QegraphServe) -> QegraphServe:  # noqa: F811
     return qegraph_serve
 
 
@@ -245,8 +245,18 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QegraphServe]:
     data = tmp_path_factory.mktemp("strict") / "list.ttl"
     graph.serialize(data, format="turtle")
     running = start_serve(
-        "--timeout", str(TIMEOUT), "--max-rows", "5", "--max-request-bytes", "1000",
-        "--cors", "https://example.org", "--workers", "2", "--header-timeout", "1",
+        "--timeout",
+        str(TIMEOUT),
+        "--max-rows",
+        "5",
+        "--max-request-bytes",
+        "1000",
+        "--cors",
+        "https://example.org",
+        "--workers",
+        "2",
+        "--header-timeout",
+        "1",
         global_options=("--data", str(data)),
     )
     try:
@@ -390,7 +400,8 @@ def test_graph_patterns_see_every_module_graph(server) -> None:
     assert status == 200
     got = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
     assert got == sorted(
-        f"https://w3id.org/qegraph{m}" for m in ("", "/concepts", "/mappings", "/schema", "/sources")
+        f"https://w3id.org/qegraph{m}"
+        for m in ("", "/concepts", "/mappings", "/schema", "/sources")
     )
 
 
@@ -406,7 +417,8 @@ def test_default_graph_uri_naming_one_module_gives_only_it(server) -> None:
 
 def test_graph_store_protocol_get_of_a_named_graph(server, bundled_graph) -> None:
     status, headers, body = request(
-        f"{server.base}/graph-store", params=[("graph", CONCEPTS_GRAPH)],
+        f"{server.base}/graph-store",
+        params=[("graph", CONCEPTS_GRAPH)],
         headers={"Accept": "application/n-triples"},
     )
     assert status == 200
@@ -548,7 +560,8 @@ def test_repeated_host_header_is_400(server) -> None:
     for hosts in ([good, b"attacker.example"], [good, good]):
         lines = b"".join(b"Host: " + h + b"\r\n" for h in hosts)
         answer = raw_exchange(
-            server.port, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + lines + b"Connection: close\r\n\r\n"
+            server.port,
+            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + lines + b"Connection: close\r\n\r\n",
         )
         assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
 

@@ -77,12 +77,13 @@ class Virtuoso:
     def load(self, ntriples: Path, graph: str) -> None:
         """Load an N-Triples file into ``graph`` with Virtuoso's own loader."""
         statement = (
-            f"DB.DBA.TTLP_MT(file_to_string_output('{ntriples}'), '', '{graph}', 0); "
-            "checkpoint;"
+            f"DB.DBA.TTLP_MT(file_to_string_output('{ntriples}'), '', '{graph}', 0); checkpoint;"
         )
         subprocess.run(
             ["isql-vt", str(self.sql_port), "dba", "dba", f"exec={statement}"],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
     def stop(self) -> None:
@@ -104,8 +105,10 @@ def start_virtuoso(folder: Path, limit: float = 90.0) -> Virtuoso:
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(d=folder, sql=sql, http=http))
     process = subprocess.Popen(
-        [binary, "-f", "-c", str(ini)], cwd=folder,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [binary, "-f", "-c", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{http}/sparql"
     deadline = time.monotonic() + limit

@@ -49,9 +49,7 @@ def allowed_hosts(config: ServerConfig, port: int) -> set[str]:
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
     from starlette.responses import Response
 
-    return Response(
-        f"{message}\n", status, headers=headers, media_type="text/plain; charset=utf-8"
-    )
+    return Response(f"{message}\n", status, headers=headers, media_type="text/plain; charset=utf-8")
 
 
 class Guard:
@@ -84,7 +82,9 @@ class Guard:
         if len(hosts) != 1:
             raise Refusal(400, f"a request needs exactly one Host header, not {len(hosts)}")
         if hosts[0] not in self.hosts():
-            raise Refusal(403, f"Host {hosts[0] or '(none)'} is not allowed here (DNS rebinding guard)")
+            raise Refusal(
+                403, f"Host {hosts[0] or '(none)'} is not allowed here (DNS rebinding guard)"
+            )
         raw = scope.get("raw_path") or scope["path"].encode()
         if len(raw) + len(scope.get("query_string", b"")) > self.config.max_request_bytes:
             raise Refusal(414, "request URL too long")
@@ -108,7 +108,10 @@ class Guard:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _v in headers}
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
                 if b"cache-control" not in names:
                     extra.append((b"cache-control", b"no-store"))
                 if cors:
@@ -190,7 +193,9 @@ def make_app(
         if method == "OPTIONS":
             return Response(b"", 204, headers={"Allow": _SPARQL_METHODS})
         if method not in ("GET", "HEAD", "POST"):
-            raise Refusal(405, f"{method} is not allowed on the SPARQL endpoint", {"Allow": _SPARQL_METHODS})
+            raise Refusal(
+                405, f"{method} is not allowed on the SPARQL endpoint", {"Allow": _SPARQL_METHODS}
+            )
         body = b""
         if method == "POST":
             body = await _read_body(request, config.max_request_bytes)
@@ -245,7 +250,12 @@ def make_app(
     async def status(request: Request) -> Any:
         if request.method not in ("GET", "HEAD"):
             raise Refusal(405, f"{request.method} is not allowed here", {"Allow": _PAGE_METHODS})
-        data = {**engine.status(), "formats": MEDIA, "cors": config.cors, "timeout_s": config.timeout}
+        data = {
+            **engine.status(),
+            "formats": MEDIA,
+            "cors": config.cors,
+            "timeout_s": config.timeout,
+        }
         return Response(
             json.dumps(data, indent=2, ensure_ascii=False) + "\n", media_type="application/json"
         )

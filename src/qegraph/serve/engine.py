@@ -105,8 +105,12 @@ class WorkerPool(Engine):
             "network_isolation": (
                 "off (--allow-network)"
                 if self._allow_network
-                else (isolation_status() if self.isolated else "unavailable: the system refuses "
-                      "network namespaces; SERVICE is refused by the query checks only")
+                else (
+                    isolation_status()
+                    if self.isolated
+                    else "unavailable: the system refuses "
+                    "network namespaces; SERVICE is refused by the query checks only"
+                )
             ),
         }
 
@@ -114,7 +118,7 @@ class WorkerPool(Engine):
         queue = self._queue()
         try:
             worker = await asyncio.wait_for(queue.get(), self.queue_timeout)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             raise Refusal(503, "the server is busy; try again") from None
         loop = asyncio.get_running_loop()
         healthy = False
@@ -123,7 +127,7 @@ class WorkerPool(Engine):
             answer = await asyncio.wait_for(self._receive(worker), self.timeout)
             healthy = True
             return answer
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             raise Refusal(
                 503, f"query stopped: it ran past the time limit of {self.timeout:g} s"
             ) from None
@@ -198,7 +202,9 @@ class RemoteEngine(Engine):
                 headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             )
         except httpx.TimeoutException:
-            raise Refusal(503, f"query stopped: the endpoint took over {self.timeout:g} s") from None
+            raise Refusal(
+                503, f"query stopped: the endpoint took over {self.timeout:g} s"
+            ) from None
         except httpx.HTTPError as err:
             raise Refusal(502, f"the endpoint {self.url} failed: {err}") from None
         if response.status_code == 206:

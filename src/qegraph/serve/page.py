@@ -59,7 +59,8 @@ def query_page(endpoint: str = "/sparql") -> bytes:
 <a href="/status">status</a></header>
 <main>
 <div class="controls">
-<label>Example <select id="qe-examples"><option value="">— competency questions —</option></select></label>
+<label>Example <select id="qe-examples">
+<option value="">— competency questions —</option></select></label>
 <label>Labels <select id="qe-lang"><option value="en">English</option>
 <option value="zh-Hans">中文</option></select></label>
 <button id="run" type="button">Run (Ctrl-Enter)</button>

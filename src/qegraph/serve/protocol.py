@@ -23,7 +23,14 @@ __all__ = ["MEDIA", "SparqlRequest", "choose_media", "format_of", "params_of", "
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
-_RESULTS = [JSON, "application/json", XML, "application/xml", "text/csv", "text/tab-separated-values"]
+_RESULTS = [
+    JSON,
+    "application/json",
+    XML,
+    "application/xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
 _GRAPHS = [
     "text/turtle",
     "application/n-triples",

@@ -3,8 +3,9 @@
 The socket is bound before anything else so that a port in use is a one-line error and
 ``--port 0`` knows its port before the first request. Uvicorn parses HTTP (httptools, else h11);
 it closes idle keep-alive connections but not one whose headers never end, so the protocol class
-adds a header-read timeout and a cap on the request head (431). Ctrl-C and SIGTERM stop uvicorn, then the engine's workers are
-killed; should the server be killed outright, each worker dies with it (``PR_SET_PDEATHSIG``).
+adds a header-read timeout and a cap on the request head (431). Ctrl-C and SIGTERM stop uvicorn,
+then the engine's workers are killed; should the server be killed outright, each worker dies with
+it (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -158,7 +159,10 @@ def build_pages(graph: Any) -> dict[str, tuple[str, bytes]]:
 
         pages["/docs/"] = (kind, render_docs(graph).encode("utf-8"))
     except (ImportError, QegraphError) as err:
-        pages["/docs/"] = (kind, plain("qegraph documentation", f"Documentation not available: {err}"))
+        pages["/docs/"] = (
+            kind,
+            plain("qegraph documentation", f"Documentation not available: {err}"),
+        )
     return pages
 
 

@@ -86,14 +86,13 @@ def warm_up() -> None:
     """Import in the server, once, everything a worker uses, so a worker forked later never
     imports (an import lock held by another thread at fork time would hang it)."""
     import pyoxigraph  # noqa: F401
+    import rdflib  # noqa: F401
 
     from ..exporting import serialize  # noqa: F401
     from ..formatting import render_boolean, render_solutions  # noqa: F401
     from ..isolation import drop_network  # noqa: F401
     from ..namespaces import PREFIXES  # noqa: F401
     from ..terms import value_of_oxigraph  # noqa: F401
-
-    import rdflib  # noqa: F401
 
 
 def spawn(open_store: Any, *, union: bool, allow_network: bool) -> Worker:
