@@ -87,6 +87,16 @@ def _ppid(proc: Path) -> int:
         return -1
 
 
+def run_all(threads: list[threading.Thread]) -> float:
+    """Start ``threads`` together, wait for all; the seconds it took."""
+    begin = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - begin
+
+
 def closed_loop(port: int, path: str, clients: int, seconds: float, query: str):
     """``clients`` threads asking ``query`` for ``seconds``: (qps, p50 ms, p95 ms, errors)."""
     times: list[float] = []
@@ -106,13 +116,7 @@ def closed_loop(port: int, path: str, clients: int, seconds: float, query: str):
                 else:
                     errors[0] += 1
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    begin = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - begin
+    wall = run_all([threading.Thread(target=client) for _ in range(clients)])
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1] if times else float("nan")
     return len(times) / wall, statistics.median(times) * 1000, p95 * 1000, errors[0]
@@ -133,13 +137,7 @@ def burst(port: int, path: str, clients: int, per_client: int, iris: list[str], 
                 times.append(took)
                 wrong[0] += 0 if ok else 1
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    begin = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    total = time.perf_counter() - begin
+    total = run_all([threading.Thread(target=client, args=(i,)) for i in range(clients)])
     times.sort()
     return total, wrong[0] == 0, times[int(len(times) * 0.95) - 1] * 1000
 

@@ -45,6 +45,19 @@ def wait_until_answers(url: str, process: subprocess.Popen | None = None, limit:
     raise RuntimeError(f"{url} did not answer within {limit} s")
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Terminate ``process`` (kill it if it lingers past ``timeout``) and close its stderr."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+
+
 @dataclass
 class OxigraphServer:
     """A running ``oxigraph serve``: its query URL, Graph Store URL and store folder."""
@@ -85,14 +98,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
         wait_until_answers(f"{base}/", process)
         yield OxigraphServer(base, location)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        stop_process(process, 10)
 
 
 @dataclass
@@ -115,15 +121,7 @@ class QegraphServe:
         return children_of(self.process.pid)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stderr is not None:
-            self.process.stderr.close()
+        stop_process(self.process)
 
 
 def children_of(pid: int) -> list[int]:

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .servers import free_port
+from .servers import free_port, stop_process
 
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -87,13 +87,7 @@ class Virtuoso:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 30)
 
 
 def start_virtuoso(folder: Path, limit: float = 90.0) -> Virtuoso:
