@@ -63,6 +63,10 @@ def test_query_page_types_a_query_and_reads_the_table(qegraph_serve, chromium) -
         page.click("#run")
         page.wait_for_selector("#state.error")
         assert "400" in page.locator("#state").inner_text()
+        # the viewer link selects the node it names
+        page.goto(f"{qegraph_serve.base}/#https%3A%2F%2Fw3id.org%2Fqegraph%2Fquality-education")
+        expect(page.locator("#qe-panel")).to_be_visible()
+        expect(page.locator("#qe-panel-body")).to_contain_text("quality education")
         # the page runs under a Content-Security-Policy that allows only its own scripts
         response = page.request.get(f"{qegraph_serve.base}/query")
         assert "script-src 'self'" in response.headers["content-security-policy"]
