@@ -45,6 +45,19 @@ def wait_until_answers(url: str, process: subprocess.Popen | None = None, limit:
     raise RuntimeError(f"{url} did not answer within {limit} s")
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Terminate ``process`` (kill it if it lingers past ``timeout``) and close its stderr."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+
+
 @dataclass
 class OxigraphServer:
     """A running ``oxigraph serve``: its query URL, Graph Store URL and store folder."""
@@ -85,11 +98,76 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
         wait_until_answers(f"{base}/", process)
         yield OxigraphServer(base, location)
     finally:
-        process.terminate()
+        stop_process(process, 10)
+
+
+@dataclass
+class QegraphServe:
+    """A running ``qegraph serve`` subprocess: its endpoint URL and process."""
+
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def base(self) -> str:
+        return self.url.rsplit("/", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    def workers(self) -> list[int]:
+        """Process ids of the server's children (its engine workers)."""
+        return children_of(self.process.pid)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child process ids of ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def start_serve(*options: str, global_options: tuple[str, ...] = ()) -> QegraphServe:
+    """Start ``qegraph [global_options] serve --port 0 --quiet [options]``; wait until it serves."""
+    import sys
+
+    command = [sys.executable, "-m", "qegraph", *global_options, "serve", "--port", "0", "--quiet"]
+    process = subprocess.Popen(
+        [*command, *options],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    while line.startswith("warning:"):
+        line = process.stderr.readline()
+    if not line.startswith("serving http://"):
+        process.kill()
+        rest = process.stderr.read()
+        process.wait()
+        raise RuntimeError(f"qegraph serve did not start: {line}{rest}")
+    return QegraphServe(line.split()[1], process)
+
+
+@pytest.fixture(scope="module")
+def qegraph_serve() -> Iterator[QegraphServe]:
+    """``qegraph serve`` on the bundled ontology, on a free port, stopped when the module ends."""
+    server = start_serve("--timeout", "30")
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -23,8 +23,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from qegraph.backends import DEFAULT_GRAPH, StoreBackend
-from qegraph.errors import InputError
-from qegraph.server import QegraphServer, ServerConfig, make_server
+
+from .servers import QegraphServe, children_of, qegraph_serve, start_serve  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -32,31 +32,12 @@ LABELS = "SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label }"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TIMEOUT = 1.5
 PARADIGMS = "SELECT ?p WHERE { ?p a qe:Paradigm }"
-
-
-def start(graph: Graph, **options) -> QegraphServer:
-    pages = options.pop("pages", {})
-    config = ServerConfig(port=0, timeout=options.pop("timeout", TIMEOUT), **options)
-    server = make_server(graph, config, pages=pages)
-    threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-    ).start()
-    return server
-
-
-def stop(server: QegraphServer) -> None:
-    server.shutdown()
-    server.kill_children()
-    server.server_close()
+CONCEPTS_GRAPH = "https://w3id.org/qegraph/concepts"
 
 
 @pytest.fixture(scope="module")
-def server(bundled_graph: Graph) -> Iterator[QegraphServer]:
-    from qegraph.server import _build_pages
-
-    running = start(bundled_graph, pages=_build_pages(bundled_graph), timeout=30)
-    yield running
-    stop(running)
+def server(qegraph_serve: QegraphServe) -> QegraphServe:  # noqa: F811
+    return qegraph_serve
 
 
 def request(
@@ -73,12 +54,12 @@ def request(
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
+        return err.code, err.headers, err.read()
 
 
-def select(server: QegraphServer, query: str) -> set[tuple]:
+def select(server: QegraphServe, query: str) -> set[tuple]:
     accept = {"Accept": "application/sparql-results+json"}
     status, _headers, body = request(server.url, params=[("query", query)], headers=accept)
     assert status == 200, body
@@ -254,30 +235,61 @@ def test_from_a_remote_graph_is_never_fetched(server) -> None:
 # --- timeout, row cap, size cap, concurrency -----------------------------------------------
 
 
-def test_cartesian_product_is_stopped_and_others_still_answered(bundled_graph) -> None:
-    limited = start(bundled_graph, timeout=TIMEOUT)
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QegraphServe]:
+    """A server with tight limits, CORS for one origin, and a --data file holding a long list."""
+    from rdflib.collection import Collection
+
+    graph = Graph()
+    Collection(graph, URIRef("https://example.org/list"), [Literal(i) for i in range(3000)])
+    data = tmp_path_factory.mktemp("strict") / "list.ttl"
+    graph.serialize(data, format="turtle")
+    running = start_serve(
+        "--timeout",
+        str(TIMEOUT),
+        "--max-rows",
+        "5",
+        "--max-request-bytes",
+        "1000",
+        "--cors",
+        "https://example.org",
+        "--workers",
+        "2",
+        "--header-timeout",
+        "1",
+        global_options=("--data", str(data)),
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_cartesian_product_is_stopped_and_others_still_answered(strict, bundled_graph) -> None:
     done: dict[str, tuple[int, float]] = {}
+    before = set(strict.workers())
+    assert len(before) == 2
 
     def slow() -> None:
         begin = time.monotonic()
-        status, _h, _b = request(limited.url, params=[("query", CARTESIAN)])
+        status, _h, _b = request(strict.url, params=[("query", CARTESIAN)])
         done["slow"] = (status, time.monotonic() - begin)
 
-    try:
-        thread = threading.Thread(target=slow)
-        thread.start()
-        time.sleep(0.2)
-        assert select(limited, LABELS) == expected(bundled_graph, LABELS)
-        answered_while_running = "slow" not in done
-        thread.join()
-        status, took = done["slow"]
-        assert status == 503
-        assert TIMEOUT <= took < TIMEOUT + 5
-        assert answered_while_running
-        assert select(limited, PARADIGMS) == expected(bundled_graph, PARADIGMS)
-        assert not limited.children  # the runaway query's process is gone
-    finally:
-        stop(limited)
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.2)
+    assert select(strict, PARADIGMS) == expected(bundled_graph, PARADIGMS)
+    answered_while_running = "slow" not in done
+    thread.join()
+    status, took = done["slow"]
+    assert status == 503
+    assert TIMEOUT <= took < TIMEOUT + 5
+    assert answered_while_running
+    assert select(strict, PARADIGMS) == expected(bundled_graph, PARADIGMS)
+    after = set(strict.workers())
+    assert len(after) == 2 and after != before  # the runaway worker was killed and replaced
+    status, _h, body = request(f"{strict.base}/status")
+    assert json.loads(body)["workers_replaced"] >= 1
 
 
 def test_fifty_concurrent_clients_get_correct_answers(server, bundled_graph) -> None:
@@ -296,14 +308,10 @@ def test_fifty_concurrent_clients_get_correct_answers(server, bundled_graph) -> 
         assert got
 
 
-def test_row_cap_truncates_and_says_so(bundled_graph) -> None:
-    capped = start(bundled_graph, max_rows=5)
-    try:
-        status, headers, body = request(
-            capped.url, params=[("query", LABELS)], headers={"Accept": "application/json"}
-        )
-    finally:
-        stop(capped)
+def test_row_cap_truncates_and_says_so(strict) -> None:
+    status, headers, body = request(
+        strict.url, params=[("query", LABELS)], headers={"Accept": "application/json"}
+    )
     assert status == 200
     assert headers["Qegraph-Truncated"] == "true"
     data = json.loads(body)
@@ -320,19 +328,17 @@ def test_answer_under_the_row_cap_is_not_flagged(server) -> None:
     assert "truncated" not in json.loads(body)
 
 
-def test_request_over_the_size_cap_is_413(bundled_graph) -> None:
-    small = start(bundled_graph, max_request_bytes=1000)
-    try:
-        padding = "#" + "x" * 2000 + "\n"
-        status, _h, _b = request(
-            small.url,
-            method="POST",
-            body=(padding + "ASK {}").encode(),
-            headers={"Content-Type": "application/sparql-query"},
-        )
-    finally:
-        stop(small)
+def test_request_over_the_size_cap_is_413(strict) -> None:
+    padding = "#" + "x" * 2000 + "\n"
+    status, _h, _b = request(
+        strict.url,
+        method="POST",
+        body=(padding + "ASK {}").encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert status == 413
+    status, _h, _b = request(strict.url, params=[("query", padding + "ASK {}")])
+    assert status == 414
 
 
 # --- SPARQL 1.1 Protocol: queries ----------------------------------------------------------
@@ -379,12 +385,51 @@ def test_default_graph_uri_naming_another_graph_gives_nothing(server) -> None:
 
 def test_named_graph_uri_makes_the_graph_available_to_graph(server, bundled_graph) -> None:
     query = "SELECT ?g ?p WHERE { GRAPH ?g { ?p a qe:Paradigm } }"
-    params = [("query", query), ("named-graph-uri", DEFAULT_GRAPH)]
+    params = [("query", query), ("named-graph-uri", CONCEPTS_GRAPH)]
     status, _h, body = request(server.url, params=params)
     assert status == 200
     got = {(str(r[0]), str(r[1])) for r in Result.parse(io.BytesIO(body), format="json")}
-    want = {(DEFAULT_GRAPH, str(p)) for (p,) in bundled_graph.query(PARADIGMS)}
+    want = {(CONCEPTS_GRAPH, str(p)) for (p,) in bundled_graph.query(PARADIGMS)}
+    assert want
     assert got == want
+
+
+def test_graph_patterns_see_every_module_graph(server) -> None:
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    status, _h, body = request(server.url, params=[("query", query)])
+    assert status == 200
+    got = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert got == sorted(
+        f"https://w3id.org/qegraph{m}"
+        for m in ("", "/concepts", "/mappings", "/schema", "/sources")
+    )
+
+
+def test_default_graph_uri_naming_one_module_gives_only_it(server) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    sizes = []
+    for extra in ([], [("default-graph-uri", CONCEPTS_GRAPH)]):
+        status, _h, body = request(server.url, params=[("query", count), *extra])
+        assert status == 200
+        sizes.append(int(json.loads(body)["results"]["bindings"][0]["n"]["value"]))
+    assert 0 < sizes[1] < sizes[0]
+
+
+def test_graph_store_protocol_get_of_a_named_graph(server, bundled_graph) -> None:
+    status, headers, body = request(
+        f"{server.base}/graph-store",
+        params=[("graph", CONCEPTS_GRAPH)],
+        headers={"Accept": "application/n-triples"},
+    )
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/n-triples")
+    got = Graph().parse(data=body, format="nt")
+    assert 100 < len(got) < len(bundled_graph)
+    status, _h, _b = request(f"{server.base}/graph-store", params=[("graph", "urn:none")])
+    assert status == 404
+    status, headers, _b = request(f"{server.base}/graph-store", method="PUT", body=b"")
+    assert status == 405
+    assert headers["Allow"] == "GET, HEAD"
 
 
 # --- SPARQL 1.1 Protocol: bad requests -----------------------------------------------------
@@ -396,7 +441,21 @@ def test_wrong_method_is_405(server, method: str) -> None:
         server.url, method=method, body=b"ASK {}", headers={"Content-Type": "text/plain"}
     )
     assert status == 405
-    assert "GET" in headers["Allow"]
+    assert headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+def test_head_and_options_say_what_works(server) -> None:
+    status, headers, body = request(server.url, params=[("query", "ASK {}")], method="HEAD")
+    assert status == 200
+    assert body == b""
+    assert int(headers["Content-Length"]) > 0
+    status, headers, _b = request(server.url, method="OPTIONS")
+    assert status == 204
+    assert headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert "Access-Control-Allow-Origin" not in headers
+    for page in ("/", "/docs/", "/query", "/status"):
+        status, _h, body = request(f"{server.base}{page}", method="HEAD")
+        assert (status, body) == (200, b""), page
 
 
 def test_repeated_query_parameter_is_400(server) -> None:
@@ -421,8 +480,7 @@ def test_wrong_media_type_is_415(server) -> None:
 def test_missing_media_type_is_400(server) -> None:
     import http.client
 
-    host, port = server.server_address[:2]
-    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     conn.putrequest("POST", "/sparql", skip_accept_encoding=True)
     conn.putheader("Content-Length", "6")
     conn.endheaders(b"ASK {}")
@@ -468,22 +526,82 @@ def test_foreign_host_header_is_refused(server) -> None:
 
 
 def test_localhost_host_header_is_accepted(server) -> None:
-    port = server.server_address[1]
+    port = server.port
     status, _h, _b = request(
         server.url, params=[("query", "ASK {}")], headers={"Host": f"localhost:{port}"}
     )
     assert status == 200
 
 
-def test_no_cors_header_unless_asked(server, bundled_graph) -> None:
+def test_no_cors_header_unless_asked(server, strict) -> None:
     _s, headers, _b = request(server.url, params=[("query", "ASK {}")])
     assert "Access-Control-Allow-Origin" not in headers
-    open_server = start(bundled_graph, cors="https://example.org")
-    try:
-        _s, headers, _b = request(open_server.url, params=[("query", "ASK {}")])
-    finally:
-        stop(open_server)
+    _s, headers, _b = request(strict.url, params=[("query", "ASK {}")])
     assert headers["Access-Control-Allow-Origin"] == "https://example.org"
+
+
+def raw_exchange(port: int, data: bytes, wait: float = 10.0) -> bytes:
+    """Send raw bytes, return what comes back until the server closes (or ``wait`` passes)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(data)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+    return b"".join(chunks)
+
+
+def test_repeated_host_header_is_400(server) -> None:
+    good = f"127.0.0.1:{server.port}".encode()
+    for hosts in ([good, b"attacker.example"], [good, good]):
+        lines = b"".join(b"Host: " + h + b"\r\n" for h in hosts)
+        answer = raw_exchange(
+            server.port,
+            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + lines + b"Connection: close\r\n\r\n",
+        )
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+
+
+def test_absolute_form_target_naming_another_host_is_400(server) -> None:
+    good = f"127.0.0.1:{server.port}".encode()
+    request_line = b"GET http://attacker.example/sparql?query=ASK%7B%7D HTTP/1.1\r\n"
+    answer = raw_exchange(
+        server.port, request_line + b"Host: " + good + b"\r\nConnection: close\r\n\r\n"
+    )
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+    same = b"GET http://" + good + b"/sparql?query=ASK%7B%7D HTTP/1.1\r\n"
+    answer = raw_exchange(server.port, same + b"Host: " + good + b"\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+
+
+def test_client_that_never_finishes_its_headers_is_closed(strict) -> None:
+    begin = time.monotonic()
+    answer = raw_exchange(strict.port, b"GET /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n", wait=8)
+    took = time.monotonic() - begin
+    assert answer == b""
+    assert took < 5  # --header-timeout 1 closed it; the client did not wait 8 s
+
+
+def test_service_spelled_with_escapes_is_refused(server) -> None:
+    query = r"SELECT * WHERE { \u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    status, _h, body = request(server.url, params=[("query", query)])
+    assert status == 403
+    assert b"SERVICE" in body
+
+
+def test_status_reports_the_engine_and_its_isolation(server) -> None:
+    from qegraph.isolation import isolation_status
+
+    status, _h, body = request(f"{server.base}/status")
+    assert status == 200
+    data = json.loads(body)
+    assert data["workers"] == 4
+    assert "pyoxigraph workers" in data["engine"]
+    assert data["network_isolation"] == isolation_status() != "unavailable"
 
 
 def test_viewer_and_docs_are_served_offline(server) -> None:
@@ -509,16 +627,21 @@ def test_unknown_path_is_404(server) -> None:
 
 
 def test_serving_a_store_answers_like_memory(tmp_path: Path, bundled_graph) -> None:
-    backend = StoreBackend(tmp_path / "store")
-    backend.load()
-    store_server = start(backend.graph())
+    StoreBackend(tmp_path / "store").load()
+    store_server = start_serve(
+        "--timeout", str(TIMEOUT), global_options=("--store", str(tmp_path / "store"))
+    )
     try:
         assert select(store_server, LABELS) == expected(bundled_graph, LABELS)
         status, _h, _b = request(store_server.url, params=[("query", CARTESIAN)])
         assert status == 503
         assert select(store_server, PARADIGMS) == expected(bundled_graph, PARADIGMS)
+        params = [("query", PARADIGMS), ("default-graph-uri", DEFAULT_GRAPH)]
+        status, _h, body = request(store_server.url, params=params)
+        got = {tuple(r) for r in Result.parse(io.BytesIO(body), format="json")}
+        assert got == expected(bundled_graph, PARADIGMS)
     finally:
-        stop(store_server)
+        store_server.stop()
 
 
 def test_qegraph_serve_answers_then_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
@@ -544,26 +667,40 @@ def test_qegraph_serve_answers_then_stops_cleanly_on_ctrl_c(tmp_path: Path) -> N
         urllib.request.urlopen(url, timeout=2)
 
 
-def test_serve_refuses_a_port_in_use(bundled_graph) -> None:
-    first = start(bundled_graph)
-    try:
-        with pytest.raises(InputError, match="cannot listen"):
-            make_server(bundled_graph, ServerConfig(port=first.server_address[1]), pages={})
-    finally:
-        stop(first)
+def test_sigterm_stops_server_and_workers(tmp_path: Path) -> None:
+    running = start_serve("--workers", "2")
+    workers = running.workers()
+    assert len(workers) == 2
+    running.process.send_signal(signal.SIGTERM)
+    assert running.process.wait(timeout=15) == 0
+    time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    running.stop()
 
 
-def test_long_list_path_query_is_answered_not_a_recursion_error() -> None:
-    from rdflib.collection import Collection
+def test_no_orphan_worker_after_the_server_is_killed() -> None:
+    running = start_serve("--workers", "2")
+    workers = running.workers()
+    assert len(workers) == 2
+    running.process.kill()  # SIGKILL: the server gets no chance to clean up
+    running.process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in workers):
+        time.sleep(0.05)
+    alive = [p for p in workers if Path(f"/proc/{p}").exists()]
+    assert not alive  # PR_SET_PDEATHSIG killed them with their parent
+    running.stop()
 
-    graph = Graph()
-    Collection(graph, URIRef("https://example.org/list"), [Literal(i) for i in range(3000)])
-    running = start(graph, timeout=30)
-    try:
-        query = (
-            "SELECT (COUNT(?m) AS ?n) WHERE { <https://example.org/list> rdf:rest*/rdf:first ?m }"
-        )
-        ((count,),) = select(running, query)
-        assert int(count) == 3000
-    finally:
-        stop(running)
+
+def test_serve_refuses_a_port_in_use(server) -> None:
+    command = [sys.executable, "-m", "qegraph", "serve", "--port", str(server.port)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "cannot listen" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_long_list_path_query_is_answered_not_a_recursion_error(strict) -> None:
+    query = "SELECT (COUNT(?m) AS ?n) WHERE { <https://example.org/list> rdf:rest*/rdf:first ?m }"
+    ((count,),) = select(strict, query)
+    assert int(count) == 3000

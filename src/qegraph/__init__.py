@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .reasoning import owl_rl_closure
     from .safety import network_blocked, no_network
     from .scores import scores_graph, write_scores
-    from .server import ServerConfig, make_server, serve
+    from .serve import ServerConfig, open_engine, run_server
     from .sparql import QueryResult, named_queries, query, run_query
     from .stats import graph_stats
     from .validation import ValidationReport, validate
@@ -61,9 +61,9 @@ _EXPORTS: dict[str, str] = {
     "MemoryBackend": "backends",
     "StoreBackend": "backends",
     "open_backend": "backends",
-    "ServerConfig": "server",
-    "make_server": "server",
-    "serve": "server",
+    "ServerConfig": "serve",
+    "open_engine": "serve",
+    "run_server": "serve",
     "BackendError": "errors",
     "ConceptLookupError": "errors",
     "ExportError": "errors",

@@ -837,6 +837,18 @@ def load_command(
     help="Another name accepted in the Host header (repeatable).",
 )
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Let the query engine keep its network (SERVICE stays refused by the checks).",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Close a connection whose request headers are not complete after SECONDS.",
+)
 @pass_session
 def serve(
     session: Session,
@@ -849,14 +861,20 @@ def serve(
     cors: str | None,
     allowed_hosts: tuple[str, ...],
     quiet: bool,
+    allow_network: bool,
+    header_timeout: float,
 ) -> None:
-    """Serve a read-only SPARQL endpoint (/sparql), the viewer (/) and the docs (/docs/).
+    """Serve a read-only SPARQL endpoint (/sparql), a query page (/query), the viewer (/) and
+    the docs (/docs/).
 
-    Queries run on the current backend (memory, --store or --endpoint). UPDATE, LOAD and
-    SERVICE are refused. Ctrl-C stops the server.
+    Queries run on Oxigraph: the bundled ontology and --data files in a temporary store, or
+    --store DIR; with --endpoint the remote endpoint answers behind the same rules. UPDATE, LOAD
+    and SERVICE are refused. Ctrl-C stops the server.
     """
-    from .server import ServerConfig
-    from .server import serve as run_server
+    from .serve import ServerConfig
+    from .serve import serve as run_server
+    from .serve.engine import open_engine
+    from .serve.runner import bind, build_pages
 
     config = ServerConfig(
         host=host,
@@ -867,6 +885,8 @@ def serve(
         workers=workers,
         cors=cors,
         allowed_hosts=allowed_hosts,
+        allow_network=allow_network,
+        header_timeout=header_timeout,
         log=not quiet,
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -875,14 +895,34 @@ def serve(
             "given with --allow-host (Host header check)",
             err=True,
         )
+    sock = bind(config)  # a port in use fails before any work
+    from .loading import load
 
-    def ready(server) -> None:
-        base = server.url.rsplit("/", 1)[0]
+    graph = load(session.data) if not (session.store or session.endpoint) else session.graph()
+    pages = build_pages(graph)
+    del graph
+    engine = open_engine(
+        data=session.data,
+        store=session.store,
+        endpoint=session.endpoint,
+        workers=workers,
+        timeout=timeout,
+        queue_timeout=30.0,
+        allow_network=allow_network,
+    )
+
+    def ready(url: str) -> None:
+        base = url.rsplit("/", 1)[0]
         click.echo(
-            f"serving {server.url} (viewer {base}/, docs {base}/docs/); Ctrl-C stops", err=True
+            f"serving {url} (query page {base}/query, viewer {base}/, docs {base}/docs/); "
+            "Ctrl-C stops",
+            err=True,
         )
 
-    run_server(session.graph(), config, on_ready=ready)
+    try:
+        run_server(engine, config, pages=pages, on_ready=ready, sock=sock)
+    finally:
+        engine.close()
     click.echo("stopped", err=True)
 
 

@@ -462,6 +462,10 @@
   }
 
   /* A small handle for scripts and tests: the network, its data sets and the actions above. */
+  /* #IRI in the address (links from the query page) selects that node */
+  var wanted = decodeURIComponent(location.hash.slice(1));
+  DATA.nodes.forEach(function (n) { if (wanted && n.iri === wanted) { selectNode(n.id); } });
+
   window.qegraphViewer = {
     network: network, nodes: nodes, edges: edges, data: DATA,
     select: selectNode, setLanguage: setLanguage, setColorBy: setColorBy, find: find
