@@ -252,7 +252,9 @@ def test_hostile_labels_show_as_text_open_no_dialog_and_create_no_element(visit,
     tooltip.wait_for(state="visible", timeout=10_000)
     assert '<a href="javascript:alert(4)">href</a>' in tooltip.inner_text()
     injected = v.js(
-        """() => [document.querySelectorAll('img, svg, iframe, math, object, embed, a, b').length,
+        """() => [document.querySelectorAll('img, svg, iframe, math, object, embed, b').length
+                  + [...document.querySelectorAll('a')].filter(
+                      a => !(a.getAttribute('href') || '').startsWith('#')).length,
                   document.scripts.length, document.querySelectorAll('style').length,
                   [...document.querySelectorAll('*')].filter(
                       e => [...e.attributes].some(a => a.name.startsWith('on'))).length]"""
