@@ -288,8 +288,11 @@ def viewer_data(
     pairs = []
     for source, target, predicate in G.edges(keys=True):
         if predicate == _OPPOSES:
-            axis = (claims.get((source, _OPPOSES, target)) or claims.get((target, _OPPOSES, source))
-                    or {}).get("axis")
+            axis = (
+                claims.get((source, _OPPOSES, target))
+                or claims.get((target, _OPPOSES, source))
+                or {}
+            ).get("axis")
             pairs.append((source, target, (axis["en"], axis["zh"]) if axis else None))
     type_names = {t["key"]: (t["en"], t["zh"]) for t in legend["types"]}
     labelled = {
@@ -338,9 +341,11 @@ def viewer_data(
     axes: dict[str, dict[str, str]] = {}
     for number, (source, target, attrs) in enumerate(G.edges(data=True)):
         predicate = attrs["predicate"]
-        claim = claims.get((source, predicate, target)) or (
-            claims.get((target, predicate, source)) if predicate == _OPPOSES else None
-        ) or {}
+        claim = (
+            claims.get((source, predicate, target))
+            or (claims.get((target, predicate, source)) if predicate == _OPPOSES else None)
+            or {}
+        )
         edge: dict[str, Any] = {
             "id": number,
             "from": index[source],
@@ -375,7 +380,11 @@ def viewer_data(
         "colors": {"side": _SIDE_COLORS, "type": type_colors, "community": list(_PALETTE)},
         "groups": contrast.headings,
         "band": contrast.band,
-        "narrow": {"groups": narrow.headings, "band": narrow.band, "labelWidth": NARROW_LABEL_WIDTH},
+        "narrow": {
+            "groups": narrow.headings,
+            "band": narrow.band,
+            "labelWidth": NARROW_LABEL_WIDTH,
+        },
         "axes": sorted(axes.values(), key=lambda a: (a["en"], a["key"])),
         "documents": [
             {"key": doc_index[d], **documents[d]} for d in sorted(documents, key=doc_index.get)
@@ -578,7 +587,12 @@ def _passage_index(graph: Graph) -> tuple[dict[URIRef, dict[str, Any]], dict[str
         }
         name = _text(graph.value(doc, QE.fileName))
         en = titles.get("en") or titles.get("") or name
-        docs[str(doc)] = {"iri": str(doc), "file": name, "en": en, "zh": titles.get("zh-hans") or en}
+        docs[str(doc)] = {
+            "iri": str(doc),
+            "file": name,
+            "en": en,
+            "zh": titles.get("zh-hans") or en,
+        }
     order = sorted(docs, key=lambda d: (docs[d]["file"], d))
     numbers = {d: i for i, d in enumerate(order)}
     documents = {d: docs[d] for d in order}

@@ -27,7 +27,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["FONT", "LABEL_WIDTH", "NARROW_LABEL_WIDTH", "ContrastLayout", "contrast_layout", "label_height"]
+__all__ = [
+    "FONT",
+    "LABEL_WIDTH",
+    "NARROW_LABEL_WIDTH",
+    "ContrastLayout",
+    "contrast_layout",
+    "label_height",
+]
 
 #: Font size (canvas units) of the node labels in the contrast layout.
 FONT = 15
@@ -76,7 +83,7 @@ class ContrastLayout:
 
 
 def _text_width(text: str, font: float = FONT) -> float:
-    """A generous estimate of the width of ``text`` at ``font``: wide for CJK, narrower for Latin."""
+    """A generous estimate of the width of ``text`` at ``font``: wide for CJK, less for Latin."""
     width = 0.0
     for ch in text:
         if ord(ch) >= 0x2E80:
@@ -193,7 +200,9 @@ def contrast_layout(
     for key in sorted(nodes, key=lambda k: (nodes[k][2].lower(), k)):
         if key not in placed:
             side, kind = nodes[key][0], nodes[key][1]
-            rest.setdefault(side if side in rest else "neutral", {}).setdefault(kind, []).append(key)
+            rest.setdefault(side if side in rest else "neutral", {}).setdefault(kind, []).append(
+                key
+            )
     column_height = max(band_bottom, 520.0)
     edges_x = [-half_band, half_band]
     top = -_HEADING
@@ -219,8 +228,9 @@ def contrast_layout(
             en, zh = side_names.get(side, _SIDE_NAMES[side])
             x = sign * max(abs(v) for v in xs) if len(set(xs)) > 2 else sum(xs) / len(xs)
             x = (x + sign * half_band) / 2 if label_width >= LABEL_WIDTH else sign * half_band
-            out.headings.append({"en": en, "zh": zh, "x": x, "y": top - 2 * _HEADING,
-                                 "kind": "side"})
+            out.headings.append(
+                {"en": en, "zh": zh, "x": x, "y": top - 2 * _HEADING, "kind": "side"}
+            )
 
     # --- neither side: labelled columns below, across the width -----------------------------
     groups = rest["neutral"]
@@ -267,7 +277,11 @@ def _fill_columns(
         column.y += _HEADING
         for key in members:
             h = height[key]
-            if column.items and column.y + h > top + column_height and column.items[-1][0][0] != "\0":
+            if (
+                column.items
+                and column.y + h > top + column_height
+                and column.items[-1][0][0] != "\0"
+            ):
                 column = _Column(0.0, top)
                 columns.append(column)
                 column.items.append(("\0" + kind, column.y + _HEADING / 2))
