@@ -596,3 +596,18 @@ def test_export_gives_an_svg_of_the_shown_view(visit, pages):
     with v.page.expect_download() as download:
         v.page.click("#qe-export-png")
     assert download.value.suggested_filename == "qegraph-view.png"
+
+
+def test_viewer_and_docs_link_to_each_other(visit, tmp_path):
+    from qegraph.ontodoc import write_docs
+
+    graph = load()
+    viz(graph, docs_href="docs/index.html").write(tmp_path / "viewer.html")
+    write_docs(graph, tmp_path / "docs", viewer_href="../viewer.html")
+    v = visit(tmp_path / "viewer.html", fragment="#qe:critical-thinking")
+    v.page.click("#qe-panel a.qe-docs-link")
+    v.page.wait_for_url("**/docs/index.html#qe-critical-thinking")
+    assert v.js("() => document.querySelector(':target').id") == "qe-critical-thinking"
+    v.page.click("#qe-critical-thinking a.to-viewer")
+    v.page.wait_for_selector("body[data-ready=true]", state="attached")
+    assert v.page.inner_text("#qe-panel h2") == "critical thinking"

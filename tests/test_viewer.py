@@ -313,3 +313,38 @@ def test_a_graph_without_concepts_gives_an_empty_page_not_an_error():
     page = viz(load([ontology_dir() / "schema.ttl"], bundled=False))
     assert (page.nodes, page.edges) == (0, 0)
     assert _data_block(page.html)["nodes"] == []
+
+
+def test_viewer_repr_is_short(small_page):
+    text = repr(small_page)
+    assert text.startswith("Viewer(nodes=6, edges=6, html=") and len(text) < 80
+
+
+def test_same_graph_gives_the_same_bytes_and_a_contrast_layout(small_graph):
+    first, second = viz(small_graph), viz(small_graph)
+    assert first.html == second.html
+    data = viewer_data(small_graph)
+    by_iri = {n["iri"]: n for n in data["nodes"]}
+    quality, exam = by_iri[EX + "whole-person"], by_iri[EX + "test-drilling"]
+    # The opposes pair faces across the middle, on one row, under its axis heading.
+    assert quality["x"] < 0 < exam["x"] and quality["y"] == exam["y"]
+    assert {"en": "goal", "zh": "目标", "kind": "axis"}.items() <= data["groups"][0].items()
+    assert viewer_data(small_graph, layout="free")["layout"] == "free"
+    with pytest.raises(InputError, match="layout must be one of contrast, free"):
+        viewer_data(small_graph, layout="spiral")
+
+
+def test_edges_carry_their_claim_evidence_and_the_documents_both_titles():
+    graph = load(
+        [ontology_dir() / "schema.ttl", SMALL, FIXTURES / "viz-evidence.ttl"], bundled=False
+    )
+    data = viewer_data(graph, docs_href="docs/index.html")
+    edges = {(e["pred"], data["nodes"][e["to"]]["iri"]): e for e in data["edges"]}
+    opposes = edges[("qe:opposes", EX + "test-drilling")]
+    assert opposes["evidence"] == "stated" and opposes["axis"] == EX + "goal-axis"
+    assert [p["phrase"] for p in opposes["passages"]] == ["与应试教育相对立"]
+    assert edges[("qe:respects", EX + "learner-differences")]["evidence"] == "inferred"
+    assert data["documents"][0]["zh"] == "论全人教育"
+    drilling = next(n for n in data["nodes"] if n["iri"] == EX + "test-drilling")
+    assert drilling["defZh"] == "围绕应试练习组织的教学。"
+    assert drilling["docsAnchor"].startswith("iri-") and data["docsHref"] == "docs/index.html"

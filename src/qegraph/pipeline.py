@@ -123,15 +123,15 @@ def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> 
     from .errors import GraphTooLargeError
 
     try:
-        page = viz(graph)
+        page = viz(graph, docs_href="docs/index.html")
     except GraphTooLargeError:
-        page = viz(graph, top=MAX_NODES)
+        page = viz(graph, top=MAX_NODES, docs_href="docs/index.html")
         result.notes.append(
             f"The viewer shows the {MAX_NODES:,} most connected concepts; draw other parts with "
             "qegraph viz --focus CONCEPT."
         )
     write_text("viewer.html", page.html)
-    result.files.extend(write_docs(graph, folder / "docs"))
+    result.files.extend(write_docs(graph, folder / "docs", viewer_href="../viewer.html"))
 
     result.counts = _counts(graph, analysis.summary, page.nodes, page.edges)
     result.central = [

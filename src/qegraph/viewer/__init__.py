@@ -122,6 +122,14 @@ class Viewer:
     nodes: int
     edges: int
 
+    def __repr__(self) -> str:
+        """A short summary: the page itself can be megabytes.
+
+        >>> Viewer(html="<p>x</p>", nodes=2, edges=1)
+        Viewer(nodes=2, edges=1, html=8 characters)
+        """
+        return f"Viewer(nodes={self.nodes}, edges={self.edges}, html={len(self.html):,} characters)"
+
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` atomically and return the path."""
         from ..atomic import atomic_write_text
@@ -151,6 +159,7 @@ def viz(
     title: str | None = None,
     seed: int = 42,
     layout: str = "contrast",
+    docs_href: str | None = None,
 ) -> Viewer:
     """Render the concept map of ``graph`` as an interactive, offline HTML page.
 
@@ -180,6 +189,9 @@ def viz(
         Layout when the page opens: ``"contrast"`` (the two paradigms face each other, each
         ``qe:opposes`` pair across the middle, grouped by axis) or ``"free"`` (force-directed);
         the page switches between them with one click.
+    docs_href:
+        Where the documentation page is, relative to the viewer (``qegraph build`` passes
+        ``"docs/index.html"``): each concept's panel then links to its entry there.
 
     Raises
     ------
@@ -206,6 +218,7 @@ def viz(
         title=title,
         seed=seed,
         layout=layout,
+        docs_href=docs_href,
     )
     return Viewer(html=_render(data), nodes=len(data["nodes"]), edges=len(data["edges"]))
 
@@ -223,6 +236,7 @@ def viewer_data(
     title: str | None = None,
     seed: int = 42,
     layout: str = "contrast",
+    docs_href: str | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready data the viewer page draws: nodes, edges, legend and settings.
 
@@ -242,6 +256,7 @@ def viewer_data(
     if top is not None and top < 1:
         raise InputError(f"top must be 1 or more, not {top}")
 
+    from ..ontodoc import docs_anchor
     from ..projection import communities, degree, node_key, pagerank, project
 
     G = project(graph)
@@ -332,6 +347,7 @@ def viewer_data(
                 "fx": round(fx, 1),
                 "fy": round(fy, 1),
                 "focus": key == focus_key,
+                "docsAnchor": docs_anchor(URIRef(key)) if docs_href and "://" in key else "",
                 "passages": [passages[p] for p in node_passages],
                 "docs": sorted({passages[p]["doc"] for p in node_passages} - {None}),
             }
@@ -373,6 +389,7 @@ def viewer_data(
         "colorBy": color_by,
         "sizeBy": size_by,
         "layout": layout,
+        "docsHref": docs_href or "",
         "focus": index.get(focus_key) if focus_key else None,
         "nodes": nodes,
         "edges": edges,
