@@ -348,3 +348,18 @@ def test_edges_carry_their_claim_evidence_and_the_documents_both_titles():
     drilling = next(n for n in data["nodes"] if n["iri"] == EX + "test-drilling")
     assert drilling["defZh"] == "围绕应试练习组织的教学。"
     assert drilling["docsAnchor"].startswith("iri-") and data["docsHref"] == "docs/index.html"
+
+
+def test_a_cut_keeps_every_contrast_pair_and_says_what_it_cut():
+    graph = load()
+    data = viewer_data(graph, top=40)
+    drawn = {n["iri"] for n in data["nodes"]}
+    G = project(graph)
+    pairs = {n for a, b, k in G.edges(keys=True) if k == "qe:opposes" for n in (a, b)}
+    paradigms = {n for n, a in G.nodes(data=True) if a["type"] == "qe:Paradigm"}
+    assert len(drawn) == 40 and pairs | paradigms <= drawn
+    assert sum(e["opposes"] for e in data["edges"]) == 17
+    assert data["cut"]["en"].startswith("showing 40 of 128 concepts: every contrast pair")
+    page = viz(graph, top=40)
+    assert page.cut == data["cut"]["en"]
+    assert viz(graph).cut is None

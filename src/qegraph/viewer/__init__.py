@@ -114,13 +114,16 @@ _OPPOSES = "qe:opposes"
 class Viewer:
     """A rendered viewer page: ``html`` is the whole self-contained file.
 
-    ``nodes`` and ``edges`` count what the page draws. In a Jupyter notebook the object shows the
-    page inline, in a sandboxed ``<iframe srcdoc>``; nothing imports IPython.
+    ``nodes`` and ``edges`` count what the page draws; ``cut`` says what was left out, if
+    anything. In a Jupyter notebook the object shows the page inline, in a sandboxed
+    ``<iframe srcdoc>``; nothing imports IPython.
     """
 
     html: str
     nodes: int
     edges: int
+    #: When the graph was cut to fit: what the page shows, in English (else ``None``).
+    cut: str | None = None
 
     def __repr__(self) -> str:
         """A short summary: the page itself can be megabytes.
@@ -220,7 +223,12 @@ def viz(
         layout=layout,
         docs_href=docs_href,
     )
-    return Viewer(html=_render(data), nodes=len(data["nodes"]), edges=len(data["edges"]))
+    return Viewer(
+        html=_render(data),
+        nodes=len(data["nodes"]),
+        edges=len(data["edges"]),
+        cut=data["cut"]["en"] if data["cut"] else None,
+    )
 
 
 def viewer_data(
@@ -271,13 +279,18 @@ def viewer_data(
             )
         G = _neighbourhood(G, focus_key, depth)
     scores = pagerank(G) if size_by == "pagerank" else {k: float(v) for k, v in degree(G).items()}
+    cut = None
     if top is not None and top < G.number_of_nodes():
-        ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
-        keep = set(ranked[:top])
-        if focus_key is not None:
-            keep.add(focus_key)
+        total = G.number_of_nodes()
+        keep = _cut_by_meaning(G, scores, top, focus_key)
         G = G.subgraph(sorted(keep)).copy()
         scores = {n: scores[n] for n in G.nodes}
+        cut = {
+            "en": f"showing {len(keep):,} of {total:,} concepts: every contrast pair, the "
+            "paradigms, dimensions and characteristics, then the most central",
+            "zh": f"显示 {total:,} 个概念中的 {len(keep):,} 个：全部对立概念对、范式、方面和特点，"
+            "其余按中心度取前",
+        }
     if G.number_of_nodes() > max_nodes:
         raise GraphTooLargeError(
             f"the graph has {G.number_of_nodes():,} concepts, more than the viewer draws "
@@ -389,6 +402,7 @@ def viewer_data(
         "colorBy": color_by,
         "sizeBy": size_by,
         "layout": layout,
+        "cut": cut,
         "docsHref": docs_href or "",
         "focus": index.get(focus_key) if focus_key else None,
         "nodes": nodes,
@@ -409,6 +423,32 @@ def viewer_data(
         "font": LAYOUT_FONT,
         "labelWidth": LABEL_WIDTH,
     }
+
+
+#: Types whose concepts a cut keeps before ranking the rest by centrality.
+_KEEP_TYPES = frozenset({"qe:Paradigm", "qe:Dimension", "qe:Characteristic"})
+
+
+def _cut_by_meaning(
+    G: nx.MultiDiGraph, scores: dict[str, float], top: int, focus_key: str | None
+) -> set[str]:
+    """The ``top`` concepts to draw when there are more: the focus, both members of every
+    ``qe:opposes`` pair, the paradigms, dimensions and characteristics, then the most central.
+
+    The contrast is what the page is for, so it survives any cut; when those alone exceed
+    ``top``, they are ranked by centrality like the rest.
+    """
+    ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
+    essential = {a for a, b, k in G.edges(keys=True) if k == _OPPOSES}
+    essential |= {b for a, b, k in G.edges(keys=True) if k == _OPPOSES}
+    essential |= {n for n, a in G.nodes(data=True) if _KEEP_TYPES & {a["type"], *a["types"]}}
+    keep = {focus_key} if focus_key is not None else set()
+    for group in ([n for n in ranked if n in essential], ranked):
+        for n in group:
+            if len(keep) >= top:
+                break
+            keep.add(n)
+    return keep
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
