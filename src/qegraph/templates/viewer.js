@@ -62,6 +62,9 @@
   var SIDE_FILL = { quality: "#e8f5e9", exam: "#ffebee", neutral: "#eef1f3" };
 
   var lang = DATA.lang === "zh-Hans" ? "zh-Hans" : "en";
+  /* A big map has no hover tooltips (the panel says more) and straight edges: both cost
+     seconds there. */
+  var big = DATA.nodes.length > 400;
   var colorBy = DATA.colorBy;
   var layoutMode = DATA.layout === "free" ? "free" : "contrast";
   var byId = {}, byKey = {}, edgeById = {}, edgeByKey = {};
@@ -189,7 +192,7 @@
       font: { size: contrast ? DATA.font : 18, color: "#1d2327", strokeWidth: contrast ? 0 : 3,
         strokeColor: "#ffffff",
         face: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Noto Sans', sans-serif" },
-      title: tooltip(n),
+      title: big ? undefined : tooltip(n),
       hidden: !shownNodes[n.id]
     };
   }
@@ -206,7 +209,9 @@
   function visEdge(e) {
     var a = Math.min(e.from, e.to), b = Math.max(e.from, e.to);
     var k = pairCount[a + "," + b] = (pairCount[a + "," + b] || 0) + 1;
-    var smooth = k === 1 ? { enabled: true, type: "continuous", roundness: 0.2 }
+    /* Straight lines on a big map and in the contrast layout: curves cost most of a frame. */
+    var straight = big || layoutMode === "contrast";
+    var smooth = straight && k === 1 ? false : k === 1 ? { enabled: true, type: "continuous", roundness: 0.2 }
       : { enabled: true, type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.18 * Math.ceil(k / 2) };
     var contrast = layoutMode === "contrast";
     var quiet = contrast && !e.opposes;
@@ -228,7 +233,6 @@
   narrow = container.clientWidth < 600;
   var nodes = new vis.DataSet(DATA.nodes.map(visNode));
   var edges = new vis.DataSet(DATA.edges.map(visEdge));
-  var big = DATA.nodes.length > 400;
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
     autoResize: true,
     physics: { enabled: false },
@@ -778,9 +782,15 @@
   }
 
   function applyFilters(fit) {
+    var wereNodes = shownNodes, wereEdges = shownEdges;
     computeShown();
-    nodes.update(DATA.nodes.map(function (n) { return { id: n.id, hidden: !shownNodes[n.id] }; }));
-    edges.update(DATA.edges.map(function (e) { return { id: e.id, hidden: !shownEdges[e.id] }; }));
+    /* Only what changed goes to vis-network: an update of every item redraws every label. */
+    nodes.update(DATA.nodes.filter(function (n) {
+      return !wereNodes[n.id] !== !shownNodes[n.id];
+    }).map(function (n) { return { id: n.id, hidden: !shownNodes[n.id] }; }));
+    edges.update(DATA.edges.filter(function (e) {
+      return !wereEdges[e.id] !== !shownEdges[e.id];
+    }).map(function (e) { return { id: e.id, hidden: !shownEdges[e.id] }; }));
     renderFilters();
     renderTable();
     updateStatus();
@@ -935,7 +945,7 @@
       t("edges") + (DATA.cut ? " \u00B7 " + pick(DATA.cut) : "") + " \u00B7 " + t("hint");
   }
 
-  function setLanguage(next) {
+  function setLanguage(next, opening) {
     lang = next === "zh-Hans" ? "zh-Hans" : "en";
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-i18n]").forEach(function (e) {
@@ -957,12 +967,14 @@
     document.querySelectorAll(".qe-lang button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
     });
-    nodes.update(DATA.nodes.map(function (n) {
-      return { id: n.id, label: nodeLabel(n), title: tooltip(n) };
-    }));
-    edges.update(DATA.edges.map(function (e) {
-      return { id: e.id, label: layoutMode === "contrast" ? undefined : edgeLabel(e) };
-    }));
+    if (!opening) {  /* the data sets were built in this language */
+      nodes.update(DATA.nodes.map(function (n) {
+        return { id: n.id, label: nodeLabel(n), title: big ? undefined : tooltip(n) };
+      }));
+      edges.update(DATA.edges.map(function (e) {
+        return { id: e.id, label: layoutMode === "contrast" ? undefined : edgeLabel(e) };
+      }));
+    }
     renderFilters();
     renderTable();
     updateStatus();
@@ -1009,8 +1021,8 @@
     menu.setAttribute("aria-expanded", String(open));
   });
 
-  setLanguage(lang);
-  setColorBy(colorBy);
+  setLanguage(lang, true);
+  document.getElementById("qe-color").value = colorBy;
   initialView();
   network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "true"); });
   if (location.hash) {
