@@ -611,3 +611,12 @@ def test_viewer_and_docs_link_to_each_other(visit, tmp_path):
     v.page.click("#qe-critical-thinking a.to-viewer")
     v.page.wait_for_selector("body[data-ready=true]", state="attached")
     assert v.page.inner_text("#qe-panel h2") == "critical thinking"
+
+
+def test_documentation_fits_a_phone(chromium, docs_page):
+    v = Visit(chromium, docs_page, size=PHONE)
+    try:
+        assert v.js("() => document.documentElement.scrollWidth") <= PHONE[0]
+        assert v.errors == [] and v.requests == [v.url]
+    finally:
+        v.page.close()
