@@ -248,7 +248,13 @@
     ctx.save();
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
+    var showing = {};
+    DATA.nodes.forEach(function (n) { if (shownNodes[n.id]) { showing[n.side + " " + n.type] = true; } });
+    DATA.edges.forEach(function (e) { if (shownEdges[e.id] && e.axisEn) { showing["axis " + e.axisEn] = true; } });
     shape().groups.forEach(function (g) {
+      /* A heading whose group is filtered out goes with it. */
+      if (g.kind === "type" && !showing[g.side + " " + g.type]) { return; }
+      if (g.kind === "axis" && g.axis && !showing["axis " + g.axis] && edgeFiltersActive()) { return; }
       var size = g.kind === "side" ? (narrow ? 17 : 26) : g.kind === "axis" ? 16 : 14;
       ctx.font = (g.kind === "type" ? "600 " : "700 ") + size +
         "px system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";

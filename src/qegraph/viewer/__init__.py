@@ -435,19 +435,27 @@ def _cut_by_meaning(
     """The ``top`` concepts to draw when there are more: the focus, both members of every
     ``qe:opposes`` pair, the paradigms, dimensions and characteristics, then the most central.
 
-    The contrast is what the page is for, so it survives any cut; when those alone exceed
-    ``top``, they are ranked by centrality like the rest.
+    The contrast is what the page is for, so it survives any cut; dimensions and
+    characteristics take at most a quarter of the room; each group is taken by centrality.
     """
     ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
-    essential = {a for a, b, k in G.edges(keys=True) if k == _OPPOSES}
-    essential |= {b for a, b, k in G.edges(keys=True) if k == _OPPOSES}
-    essential |= {n for n, a in G.nodes(data=True) if _KEEP_TYPES & {a["type"], *a["types"]}}
+    pairs = {n for a, b, k in G.edges(keys=True) if k == _OPPOSES for n in (a, b)}
+    paradigms = {n for n, a in G.nodes(data=True) if "qe:Paradigm" in {a["type"], *a["types"]}}
+    grouped = {n for n, a in G.nodes(data=True) if _KEEP_TYPES & {a["type"], *a["types"]}}
     keep = {focus_key} if focus_key is not None else set()
-    for group in ([n for n in ranked if n in essential], ranked):
-        for n in group:
-            if len(keep) >= top:
-                break
-            keep.add(n)
+
+    def take(group: set[str], limit: int) -> None:
+        for n in ranked:
+            if len(keep) >= min(limit, top):
+                return
+            if n in group and n not in keep:
+                keep.add(n)
+
+    take(pairs | paradigms, top)
+    # Dimensions and characteristics take at most a quarter of the room, so that a graph with
+    # thousands of them still shows how they connect.
+    take(grouped, len(keep) + max(1, top // 4))
+    take(set(ranked), top)
     return keep
 
 

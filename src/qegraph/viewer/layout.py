@@ -182,7 +182,9 @@ def contrast_layout(
                 row_of[left] = row_of[right] = len(rows) - 1
         if not rows:
             continue
-        out.headings.append({"en": axis[0], "zh": axis[1], "x": 0.0, "y": y, "kind": "axis"})
+        out.headings.append(
+            {"en": axis[0], "zh": axis[1], "x": 0.0, "y": y, "kind": "axis", "axis": axis[0]}
+        )
         y += _HEADING
         for row in rows:
             h = max(height[k] for k in row if k is not None)
@@ -212,15 +214,9 @@ def contrast_layout(
             continue
         start = (half_band + column_step) if placed else column_step / 2
         columns = _fill_columns(groups, height, column_height, top)
-        for i, column in enumerate(columns):
-            x = direction * (start + i * column_step)
-            for key, cy in column.items:
-                if key.startswith("\0"):
-                    en, zh = type_names.get(key[1:], (key[1:], key[1:]))
-                    out.headings.append({"en": en, "zh": zh, "x": x, "y": cy, "kind": "type"})
-                else:
-                    placed[key] = (x, cy)
-            edges_x.append(x)
+        xs = [direction * (start + i * column_step) for i in range(len(columns))]
+        _place(columns, xs, side, type_names, out, placed)
+        edges_x.extend(xs)
     # Side headings over each side, above everything.
     for side, sign in (("quality", -1), ("exam", 1)):
         xs = [p[0] for k, p in placed.items() if nodes[k][0] == side]
@@ -243,18 +239,42 @@ def contrast_layout(
         below = max([column_height + top] + [p[1] for p in placed.values()]) + 3 * _HEADING
         columns = _fill_columns(groups, height, col_h, below)
         span = (len(columns) - 1) * column_step
-        for i, column in enumerate(columns):
-            x = -span / 2 + i * column_step
-            for key, cy in column.items:
-                if key.startswith("\0"):
-                    en, zh = type_names.get(key[1:], (key[1:], key[1:]))
-                    out.headings.append({"en": en, "zh": zh, "x": x, "y": cy, "kind": "type"})
-                else:
-                    placed[key] = (x, cy)
+        xs = [-span / 2 + i * column_step for i in range(len(columns))]
+        _place(columns, xs, "neutral", type_names, out, placed)
     out.positions = {k: (round(x, 1), round(y, 1)) for k, (x, y) in placed.items()}
     for h in out.headings:
         h["x"], h["y"] = round(float(h["x"]), 1), round(float(h["y"]), 1)  # type: ignore[arg-type]
     return out
+
+
+def _place(
+    columns: Sequence[_Column],
+    xs: Sequence[float],
+    side: str,
+    type_names: Mapping[str, tuple[str, str]],
+    out: ContrastLayout,
+    placed: dict[str, tuple[float, float]],
+) -> None:
+    """Give each column its x: members get positions, group markers become type headings
+    (which the page draws only while a concept of that side and type is shown)."""
+    for x, column in zip(xs, columns, strict=True):
+        for key, cy in column.items:
+            if key.startswith("\0"):
+                kind = key[1:]
+                en, zh = type_names.get(kind, (kind, kind))
+                out.headings.append(
+                    {
+                        "en": en,
+                        "zh": zh,
+                        "x": x,
+                        "y": cy,
+                        "kind": "type",
+                        "type": kind,
+                        "side": side,
+                    }
+                )
+            else:
+                placed[key] = (x, cy)
 
 
 def _fill_columns(
