@@ -1,6 +1,7 @@
 """How long the viewer takes to build and to open, on synthetic concept maps of growing size.
 
 Run: python scripts/bench_viewer.py [--sizes 128,1000,5000,20000] [--browser]
+     python scripts/bench_viewer.py --build-phases 5000
 
 Each graph has N skos:Concepts with English and Chinese labels, a definition, a type, and about
 2.3 relations per concept (a preferential-attachment tree plus random links, fixed seed), so it is
@@ -107,11 +108,56 @@ def browser_metrics(path: Path) -> dict[str, float]:
     return {"ready": ready, "pan": pan, **metrics}
 
 
+def build_phases(n: int) -> None:
+    """Where ``qegraph --data EXTRA build`` spends its time, step by step, with ``n`` synthetic
+    concepts added to the bundled graph (the same steps, in the order ``build`` runs them)."""
+    from rdflib import Graph as RDFGraph
+
+    from qegraph.analysis import analyze
+    from qegraph.exporting import serialize
+    from qegraph.ontodoc import render_docs
+    from qegraph.validation import validate
+
+    extra = synthetic(n)
+    schema = load([ontology_dir() / "schema.ttl"], bundled=False)
+    folder = Path(tempfile.mkdtemp())
+    data = RDFGraph()
+    for triple in extra:
+        if triple not in schema:
+            data.add(triple)
+    data.serialize(folder / "extra.ttl", format="turtle")
+
+    def phase(name: str, action):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        result = action()
+        print(f"{name:<22} {time.perf_counter() - start:8.1f} s", flush=True)
+        return result
+
+    graph = phase("load", lambda: load([folder / "extra.ttl"]))
+    phase("validate", lambda: validate(graph))
+    phase("serialize turtle", lambda: serialize(graph, "turtle"))
+    phase("serialize json-ld", lambda: serialize(graph, "jsonld"))
+    phase("analyze", lambda: analyze(graph))
+    phase("viz (cut to 2,000)", lambda: viz(graph, top=MAX_NODES, docs_href="docs/index.html"))
+    page = phase("docs", lambda: render_docs(graph, viewer_href="../viewer.html"))
+    print(f"docs page: {len(page.encode()) / 1024 / 1024:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="128,1000,5000,20000")
     parser.add_argument("--browser", action="store_true", help="also time Chromium drawing it")
+    parser.add_argument(
+        "--build-phases",
+        type=int,
+        metavar="N",
+        help="instead: time each step of qegraph build with N extra concepts",
+    )
     args = parser.parse_args()
+    if args.build_phases:
+        print(f"command: python scripts/bench_viewer.py --build-phases {args.build_phases}")
+        build_phases(args.build_phases)
+        return
     print(
         f"command: python scripts/bench_viewer.py --sizes {args.sizes}"
         + (" --browser" if args.browser else "")
