@@ -218,10 +218,12 @@ def test_focus_on_a_non_concept_says_so(small_graph):
         viz(small_graph, focus="https://example.org/viz/doc-1")
 
 
-def test_top_keeps_the_most_connected_concepts(small_graph):
-    data = viewer_data(small_graph, top=2)
-    # whole-person has 4 neighbours, tailored-learning 2; every other concept has 1.
-    assert {n["en"] for n in data["nodes"]} == {"Whole-person schooling", "Tailored learning"}
+def test_top_cuts_by_meaning_then_by_connections(small_graph):
+    # The opposes pair comes first, then the dimension, then the most connected concepts
+    # (whole-person has 4 neighbours, tailored-learning 2; every other concept has 1).
+    names = [{n["en"] for n in viewer_data(small_graph, top=k)["nodes"]} for k in (2, 3)]
+    assert names[0] == {"Whole-person schooling", "Test drilling"}
+    assert names[1] == names[0] | {"Tailored learning"}
 
 
 def test_size_follows_pagerank_when_asked(small_graph):

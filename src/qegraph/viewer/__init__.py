@@ -12,9 +12,12 @@ page makes no request of any kind. Node data travels as a JSON data block whose 
 ``&`` are escaped, and the page script builds every text with ``textContent``, so a label such as
 ``<img src=x onerror=alert(1)>`` shows as text and runs nothing.
 
-Positions are computed here with a seeded spring layout and physics is off in the page, so the same
-graph always gives the same picture (and the same bytes) and a large page never keeps the browser
-busy.
+Positions are computed here and physics is off in the page, so the same graph always gives the
+same picture (and the same bytes) and a large page never keeps the browser busy. The page opens on
+the contrast layout (:mod:`qegraph.viewer.layout`: the two paradigms face to face, each
+``qe:opposes`` pair across the middle, grouped by axis); a seeded igraph layout is the "free
+layout" one click away. Edges carry their claim (axis, evidence kind, passages) and every concept
+and claim has a URL fragment.
 
 >>> from qegraph import load
 >>> page = viz(load(), focus="qe:personalized-education", depth=1)
