@@ -113,8 +113,10 @@ def test_node_carries_both_labels_type_side_and_source_passage(small_page):
     assert (node["type"], node["side"], node["shape"]) == ("qe:Dimension", "quality", "diamond")
     assert node["passages"] == [
         {
+            "doc": 0,
             "file": "900_vizfixture.txt",
             "title": "On whole-person schooling",
+            "titleZh": "On whole-person schooling",
             "para": 7,
             "line": 9,
             "phrase": "尊重学生的个体差异",
@@ -144,7 +146,9 @@ def test_page_loads_nothing_from_outside_the_file(small_page):
     page = _parse(small_page.html)
     for tag, attrs in page.tags:
         assert tag not in ("link", "iframe", "img", "object", "embed", "base")
-        assert "src" not in attrs and "href" not in attrs, (tag, attrs)
+        assert "src" not in attrs, (tag, attrs)
+        # In-page links only (the skip link to the list of contrasts).
+        assert (attrs.get("href") or "#").startswith("#"), (tag, attrs)
     assert not re.search(r"https?://[^\"'\s]*\.(js|css)\b", small_page.html)
     assert "@import" not in "".join(page.styles)
 
@@ -173,7 +177,9 @@ def test_hostile_labels_are_data_not_markup(hostile_graph):
         assert attack not in html
     page = _parse(html)
     assert sum(1 for tag, _ in page.tags if tag == "script") == 3
-    assert not any(tag in ("img", "svg", "iframe", "a", "b") for tag, _ in page.tags)
+    assert not any(tag in ("img", "svg", "iframe", "b") for tag, _ in page.tags)
+    # The page's one static link is its skip link; hostile text adds none.
+    assert [a.get("class") for tag, a in page.tags if tag == "a"] == ["qe-skip"]
     data = _data_block(html)
     labels = {n["en"] for n in data["nodes"]} | {n["zh"] for n in data["nodes"]}
     assert "<img src=x onerror=alert(1)>" in labels
@@ -212,10 +218,12 @@ def test_focus_on_a_non_concept_says_so(small_graph):
         viz(small_graph, focus="https://example.org/viz/doc-1")
 
 
-def test_top_keeps_the_most_connected_concepts(small_graph):
-    data = viewer_data(small_graph, top=2)
-    # whole-person has 4 neighbours, tailored-learning 2; every other concept has 1.
-    assert {n["en"] for n in data["nodes"]} == {"Whole-person schooling", "Tailored learning"}
+def test_top_cuts_by_meaning_then_by_connections(small_graph):
+    # The opposes pair comes first, then the dimension, then the most connected concepts
+    # (whole-person has 4 neighbours, tailored-learning 2; every other concept has 1).
+    names = [{n["en"] for n in viewer_data(small_graph, top=k)["nodes"]} for k in (2, 3)]
+    assert names[0] == {"Whole-person schooling", "Test drilling"}
+    assert names[1] == names[0] | {"Tailored learning"}
 
 
 def test_size_follows_pagerank_when_asked(small_graph):
@@ -307,3 +315,53 @@ def test_a_graph_without_concepts_gives_an_empty_page_not_an_error():
     page = viz(load([ontology_dir() / "schema.ttl"], bundled=False))
     assert (page.nodes, page.edges) == (0, 0)
     assert _data_block(page.html)["nodes"] == []
+
+
+def test_viewer_repr_is_short(small_page):
+    text = repr(small_page)
+    assert text.startswith("Viewer(nodes=6, edges=6, html=") and len(text) < 80
+
+
+def test_same_graph_gives_the_same_bytes_and_a_contrast_layout(small_graph):
+    first, second = viz(small_graph), viz(small_graph)
+    assert first.html == second.html
+    data = viewer_data(small_graph)
+    by_iri = {n["iri"]: n for n in data["nodes"]}
+    quality, exam = by_iri[EX + "whole-person"], by_iri[EX + "test-drilling"]
+    # The opposes pair faces across the middle, on one row, under its axis heading.
+    assert quality["x"] < 0 < exam["x"] and quality["y"] == exam["y"]
+    assert {"en": "goal", "zh": "目标", "kind": "axis"}.items() <= data["groups"][0].items()
+    assert viewer_data(small_graph, layout="free")["layout"] == "free"
+    with pytest.raises(InputError, match="layout must be one of contrast, free"):
+        viewer_data(small_graph, layout="spiral")
+
+
+def test_edges_carry_their_claim_evidence_and_the_documents_both_titles():
+    graph = load(
+        [ontology_dir() / "schema.ttl", SMALL, FIXTURES / "viz-evidence.ttl"], bundled=False
+    )
+    data = viewer_data(graph, docs_href="docs/index.html")
+    edges = {(e["pred"], data["nodes"][e["to"]]["iri"]): e for e in data["edges"]}
+    opposes = edges[("qe:opposes", EX + "test-drilling")]
+    assert opposes["evidence"] == "stated" and opposes["axis"] == EX + "goal-axis"
+    assert [p["phrase"] for p in opposes["passages"]] == ["与应试教育相对立"]
+    assert edges[("qe:respects", EX + "learner-differences")]["evidence"] == "inferred"
+    assert data["documents"][0]["zh"] == "论全人教育"
+    drilling = next(n for n in data["nodes"] if n["iri"] == EX + "test-drilling")
+    assert drilling["defZh"] == "围绕应试练习组织的教学。"
+    assert drilling["docsAnchor"].startswith("iri-") and data["docsHref"] == "docs/index.html"
+
+
+def test_a_cut_keeps_every_contrast_pair_and_says_what_it_cut():
+    graph = load()
+    data = viewer_data(graph, top=40)
+    drawn = {n["iri"] for n in data["nodes"]}
+    G = project(graph)
+    pairs = {n for a, b, k in G.edges(keys=True) if k == "qe:opposes" for n in (a, b)}
+    paradigms = {n for n, a in G.nodes(data=True) if a["type"] == "qe:Paradigm"}
+    assert len(drawn) == 40 and pairs | paradigms <= drawn
+    assert sum(e["opposes"] for e in data["edges"]) == 17
+    assert data["cut"]["en"].startswith("showing 40 of 128 concepts: every contrast pair")
+    page = viz(graph, top=40)
+    assert page.cut == data["cut"]["en"]
+    assert viz(graph).cut is None

@@ -665,6 +665,13 @@ def neighbors(session: Session, concept: str, depth: int, lang: str, fmt: str) -
     show_default=True,
     help="Size concepts by degree or by PageRank.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["contrast", "free"]),
+    default="contrast",
+    show_default=True,
+    help="Opening layout: the two paradigms face to face, or force-directed (switchable).",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @pass_session
 def viz(
@@ -676,6 +683,7 @@ def viz(
     lang: str,
     color_by: str,
     size_by: str,
+    layout: str,
     open_page: bool,
 ) -> None:
     """Write the interactive viewer: one offline HTML page of the concept map.
@@ -694,6 +702,7 @@ def viz(
         lang=lang,
         color_by=color_by,
         size_by=size_by,
+        layout=layout,
     )
     path = page.write(output)
     click.echo(f"wrote {path} ({page.nodes} concepts, {page.edges} relations)")

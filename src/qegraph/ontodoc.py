@@ -32,7 +32,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from .concepts import curie, source_passages
 from .namespaces import PREFIXES, QE, VANN
 
-__all__ = ["render_docs", "write_docs"]
+__all__ = ["docs_anchor", "render_docs", "write_docs"]
 
 _UMBRELLA = URIRef(str(QE).rstrip("/"))
 _W3C = tuple(
@@ -86,7 +86,7 @@ class _Term:
     badge: str = ""
 
 
-def render_docs(graph: Graph, *, title: str | None = None) -> str:
+def render_docs(graph: Graph, *, title: str | None = None, viewer_href: str | None = None) -> str:
     """The documentation of ``graph`` as one self-contained HTML page.
 
     Parameters
@@ -95,16 +95,38 @@ def render_docs(graph: Graph, *, title: str | None = None) -> str:
         The RDF graph, usually :func:`qegraph.load`'s (bundled modules plus the user's files).
     title:
         Page title; default: the title of the umbrella ontology.
+    viewer_href:
+        Where the viewer page is, relative to this page (``qegraph build`` passes
+        ``"../viewer.html"``): each concept then links to its place in the viewer.
 
     Returns
     -------
     str
         The page; it has no script, loads nothing, and every ``#anchor`` it links to exists.
     """
-    return _Docs(graph).render(title)
+    return _Docs(graph, viewer_href).render(title)
 
 
-def write_docs(graph: Graph, out_dir: str | os.PathLike[str]) -> list[Path]:
+def docs_anchor(node: URIRef) -> str:
+    """The anchor of ``node``'s entry on the documentation page (unless two terms' CURIEs fold to
+    the same text, when the later one gets a suffix); the viewer links to it.
+
+    >>> docs_anchor(QE["critical-thinking"])
+    'qe-critical-thinking'
+    """
+    short = curie(node)
+    if short != str(node):
+        base = re.sub(r"[^A-Za-z0-9_-]+", "-", short.replace(":", "-")).strip("-")
+    else:
+        base = "iri-" + hashlib.sha1(str(node).encode("utf-8")).hexdigest()[:12]
+    if not base or not base[0].isalpha():
+        base = "t-" + base
+    return base
+
+
+def write_docs(
+    graph: Graph, out_dir: str | os.PathLike[str], *, viewer_href: str | None = None
+) -> list[Path]:
     """Write the documentation page to ``out_dir/index.html`` (atomically) and return the paths.
 
     ``out_dir`` is created when missing.
@@ -117,13 +139,14 @@ def write_docs(graph: Graph, out_dir: str | os.PathLike[str]) -> list[Path]:
     from .atomic import atomic_write_text, make_folder
 
     target = make_folder(out_dir) / "index.html"
-    atomic_write_text(target, render_docs(graph))
+    atomic_write_text(target, render_docs(graph, viewer_href=viewer_href))
     return [target]
 
 
 class _Docs:
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, viewer_href: str | None = None) -> None:
         self.g = graph
+        self.viewer_href = viewer_href
         self.anchors: dict[URIRef, str] = {}
         self.used: set[str] = set()
         self._labels: dict[tuple[URIRef, str], str] = {}
@@ -143,13 +166,7 @@ class _Docs:
         found = self.anchors.get(node)
         if found is not None:
             return found
-        short = curie(node)
-        if short != str(node):
-            base = re.sub(r"[^A-Za-z0-9_-]+", "-", short.replace(":", "-")).strip("-")
-        else:
-            base = "iri-" + hashlib.sha1(str(node).encode("utf-8")).hexdigest()[:12]
-        if not base or not base[0].isalpha():
-            base = "t-" + base
+        base = docs_anchor(node)
         candidate, n = base, 2
         while candidate in self.used:
             candidate, n = f"{base}-{n}", n + 1
@@ -269,6 +286,7 @@ class _Docs:
             concept_count=len(concepts),
             sources=sources,
             index=index,
+            viewer_href=self.viewer_href,
             namespaces=sorted(PREFIXES.items()),
             counts={
                 "classes": len(classes),

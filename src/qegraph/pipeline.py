@@ -120,18 +120,14 @@ def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> 
     write_text("analysis.md", analysis.render("markdown"))
     write_text("analysis.json", analysis.render("json"))
 
-    from .errors import GraphTooLargeError
-
-    try:
-        page = viz(graph)
-    except GraphTooLargeError:
-        page = viz(graph, top=MAX_NODES)
+    # One projection: top= only cuts when the graph is larger, and then by meaning.
+    page = viz(graph, top=MAX_NODES, docs_href="docs/index.html")
+    if page.cut:
         result.notes.append(
-            f"The viewer shows the {MAX_NODES:,} most connected concepts; draw other parts with "
-            "qegraph viz --focus CONCEPT."
+            f"The viewer is {page.cut}; draw other parts with qegraph viz --focus CONCEPT."
         )
     write_text("viewer.html", page.html)
-    result.files.extend(write_docs(graph, folder / "docs"))
+    result.files.extend(write_docs(graph, folder / "docs", viewer_href="../viewer.html"))
 
     result.counts = _counts(graph, analysis.summary, page.nodes, page.edges)
     result.central = [

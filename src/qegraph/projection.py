@@ -97,6 +97,7 @@ _BUILTIN_LABELS: dict[URIRef, tuple[str, str]] = {
     PROV.wasDerivedFrom: ("derived from", "来源于"),
     PROV.wasAttributedTo: ("attributed to", "归属于"),
     DCTERMS.isPartOf: ("part of", "属于"),
+    DCTERMS.subject: ("subject", "主题"),
 }
 
 

@@ -12,9 +12,12 @@ page makes no request of any kind. Node data travels as a JSON data block whose 
 ``&`` are escaped, and the page script builds every text with ``textContent``, so a label such as
 ``<img src=x onerror=alert(1)>`` shows as text and runs nothing.
 
-Positions are computed here with a seeded spring layout and physics is off in the page, so the same
-graph always gives the same picture (and the same bytes) and a large page never keeps the browser
-busy.
+Positions are computed here and physics is off in the page, so the same graph always gives the
+same picture (and the same bytes) and a large page never keeps the browser busy. The page opens on
+the contrast layout (:mod:`qegraph.viewer.layout`: the two paradigms face to face, each
+``qe:opposes`` pair across the middle, grouped by axis); a seeded igraph layout is the "free
+layout" one click away. Edges carry their claim (axis, evidence kind, passages) and every concept
+and claim has a URL fragment.
 
 >>> from qegraph import load
 >>> page = viz(load(), focus="qe:personalized-education", depth=1)
@@ -40,15 +43,18 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from .concepts import curie, resolve_concept, source_passages
-from .errors import ConceptLookupError, GraphTooLargeError, InputError
-from .namespaces import PREFIXES, QE
+from ..concepts import curie, resolve_concept, source_passages
+from ..errors import ConceptLookupError, GraphTooLargeError, InputError
+from ..namespaces import PREFIXES, QE
+from .layout import FONT as LAYOUT_FONT
+from .layout import LABEL_WIDTH, NARROW_LABEL_WIDTH, contrast_layout
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
     "COLOR_BY",
+    "LAYOUTS",
     "MAX_NODES",
     "SIZE_BY",
     "Viewer",
@@ -60,6 +66,7 @@ __all__ = [
 #: Largest number of nodes the viewer draws; above it, pick a part with ``focus`` or ``top``.
 MAX_NODES = 2000
 COLOR_BY = ("side", "type", "community")
+LAYOUTS = ("contrast", "free")
 SIZE_BY = ("degree", "pagerank")
 
 #: The vis-network release inside the pyvis package that the page inlines.
@@ -110,17 +117,28 @@ _OPPOSES = "qe:opposes"
 class Viewer:
     """A rendered viewer page: ``html`` is the whole self-contained file.
 
-    ``nodes`` and ``edges`` count what the page draws. In a Jupyter notebook the object shows the
-    page inline, in a sandboxed ``<iframe srcdoc>``; nothing imports IPython.
+    ``nodes`` and ``edges`` count what the page draws; ``cut`` says what was left out, if
+    anything. In a Jupyter notebook the object shows the page inline, in a sandboxed
+    ``<iframe srcdoc>``; nothing imports IPython.
     """
 
     html: str
     nodes: int
     edges: int
+    #: When the graph was cut to fit: what the page shows, in English (else ``None``).
+    cut: str | None = None
+
+    def __repr__(self) -> str:
+        """A short summary: the page itself can be megabytes.
+
+        >>> Viewer(html="<p>x</p>", nodes=2, edges=1)
+        Viewer(nodes=2, edges=1, html=8 characters)
+        """
+        return f"Viewer(nodes={self.nodes}, edges={self.edges}, html={len(self.html):,} characters)"
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` atomically and return the path."""
-        from .atomic import atomic_write_text
+        from ..atomic import atomic_write_text
 
         atomic_write_text(path, self.html)
         return Path(path)
@@ -146,6 +164,8 @@ def viz(
     max_nodes: int = MAX_NODES,
     title: str | None = None,
     seed: int = 42,
+    layout: str = "contrast",
+    docs_href: str | None = None,
 ) -> Viewer:
     """Render the concept map of ``graph`` as an interactive, offline HTML page.
 
@@ -170,7 +190,14 @@ def viz(
     title:
         Page title; default: the title of the ontology.
     seed:
-        Seed of the layout and of the community detection.
+        Seed of the free layout and of the community detection.
+    layout:
+        Layout when the page opens: ``"contrast"`` (the two paradigms face each other, each
+        ``qe:opposes`` pair across the middle, grouped by axis) or ``"free"`` (force-directed);
+        the page switches between them with one click.
+    docs_href:
+        Where the documentation page is, relative to the viewer (``qegraph build`` passes
+        ``"docs/index.html"``): each concept's panel then links to its entry there.
 
     Raises
     ------
@@ -196,8 +223,15 @@ def viz(
         max_nodes=max_nodes,
         title=title,
         seed=seed,
+        layout=layout,
+        docs_href=docs_href,
     )
-    return Viewer(html=_render(data), nodes=len(data["nodes"]), edges=len(data["edges"]))
+    return Viewer(
+        html=_render(data),
+        nodes=len(data["nodes"]),
+        edges=len(data["edges"]),
+        cut=data["cut"]["en"] if data["cut"] else None,
+    )
 
 
 def viewer_data(
@@ -212,6 +246,8 @@ def viewer_data(
     max_nodes: int = MAX_NODES,
     title: str | None = None,
     seed: int = 42,
+    layout: str = "contrast",
+    docs_href: str | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready data the viewer page draws: nodes, edges, legend and settings.
 
@@ -225,12 +261,14 @@ def viewer_data(
     _check_choice("lang", lang, ("en", "zh-Hans"))
     _check_choice("color_by", color_by, COLOR_BY)
     _check_choice("size_by", size_by, SIZE_BY)
+    _check_choice("layout", layout, LAYOUTS)
     if depth < 0:
         raise InputError(f"depth must be 0 or more, not {depth}")
     if top is not None and top < 1:
         raise InputError(f"top must be 1 or more, not {top}")
 
-    from .projection import communities, degree, node_key, pagerank, project
+    from ..ontodoc import docs_anchor
+    from ..projection import communities, degree, node_key, pagerank, project
 
     G = project(graph)
     focus_key = None
@@ -244,13 +282,18 @@ def viewer_data(
             )
         G = _neighbourhood(G, focus_key, depth)
     scores = pagerank(G) if size_by == "pagerank" else {k: float(v) for k, v in degree(G).items()}
+    cut = None
     if top is not None and top < G.number_of_nodes():
-        ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
-        keep = set(ranked[:top])
-        if focus_key is not None:
-            keep.add(focus_key)
+        total = G.number_of_nodes()
+        keep = _cut_by_meaning(G, scores, top, focus_key)
         G = G.subgraph(sorted(keep)).copy()
         scores = {n: scores[n] for n in G.nodes}
+        cut = {
+            "en": f"showing {len(keep):,} of {total:,} concepts: every contrast pair, the "
+            "paradigms, dimensions and characteristics, then the most central",
+            "zh": f"显示 {total:,} 个概念中的 {len(keep):,} 个：全部对立概念对、范式、方面和特点，"
+            "其余按中心度取前",
+        }
     if G.number_of_nodes() > max_nodes:
         raise GraphTooLargeError(
             f"the graph has {G.number_of_nodes():,} concepts, more than the viewer draws "
@@ -265,14 +308,37 @@ def viewer_data(
     kinds = {key: _display_type(attrs) for key, attrs in G.nodes(data=True)}
     type_shapes = _shapes(set(kinds.values()))
     type_colors = {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(sorted(type_shapes))}
-    passages = _passage_index(graph)
+    passages, documents = _passage_index(graph)
+    doc_index = {doc: i for i, doc in enumerate(documents)}
     index = {key: i for i, key in enumerate(G.nodes)}
     alt = _alt_labels(graph, set(G.nodes))
+    zh_definitions = _zh_definitions(graph, set(G.nodes))
+    claims = _claim_index(graph)
+    legend = _legend(graph, type_shapes, type_colors, groups, G)
+
+    pairs = []
+    for source, target, predicate in G.edges(keys=True):
+        if predicate == _OPPOSES:
+            axis = (
+                claims.get((source, _OPPOSES, target))
+                or claims.get((target, _OPPOSES, source))
+                or {}
+            ).get("axis")
+            pairs.append((source, target, (axis["en"], axis["zh"]) if axis else None))
+    type_names = {t["key"]: (t["en"], t["zh"]) for t in legend["types"]}
+    labelled = {
+        k: (a["side"], kinds[k], a["label_en"], a["label_zh"]) for k, a in G.nodes(data=True)
+    }
+    contrast = contrast_layout(labelled, pairs, type_names)
+    narrow = contrast_layout(labelled, pairs, type_names, label_width=NARROW_LABEL_WIDTH)
 
     nodes = []
     for key, attrs in G.nodes(data=True):
-        x, y = positions[key]
+        fx, fy = positions[key]
+        x, y = contrast.positions[key]
+        px, py = narrow.positions[key]
         score = scores.get(key, 0.0)
+        node_passages = [p for p in _node_passages(graph, key) if p in passages]
         nodes.append(
             {
                 "id": index[key],
@@ -282,6 +348,7 @@ def viewer_data(
                 "zh": attrs["label_zh"],
                 "alt": alt.get(key, []),
                 "def": attrs["definition"],
+                "defZh": zh_definitions.get(key, ""),
                 "type": kinds[key],
                 "types": attrs["types"],
                 "side": attrs["side"],
@@ -289,17 +356,28 @@ def viewer_data(
                 "shape": type_shapes[kinds[key]],
                 "size": round(12 + 26 * math.sqrt(max(score, 0.0) / top_score), 2),
                 "score": round(score, 6),
-                "x": round(x, 1),
-                "y": round(y, 1),
+                "x": x,
+                "y": y,
+                "px": px,
+                "py": py,
+                "fx": round(fx, 1),
+                "fy": round(fy, 1),
                 "focus": key == focus_key,
-                "passages": [passages[p] for p in _node_passages(graph, key) if p in passages],
+                "docsAnchor": docs_anchor(URIRef(key)) if docs_href and "://" in key else "",
+                "passages": [passages[p] for p in node_passages],
+                "docs": sorted({passages[p]["doc"] for p in node_passages} - {None}),
             }
         )
 
-    axes = _opposition_axes(graph)
     edges = []
+    axes: dict[str, dict[str, str]] = {}
     for number, (source, target, attrs) in enumerate(G.edges(data=True)):
         predicate = attrs["predicate"]
+        claim = (
+            claims.get((source, predicate, target))
+            or (claims.get((target, predicate, source)) if predicate == _OPPOSES else None)
+            or {}
+        )
         edge: dict[str, Any] = {
             "id": number,
             "from": index[source],
@@ -308,11 +386,16 @@ def viewer_data(
             "en": attrs["label"],
             "zh": attrs["label_zh"],
             "opposes": predicate == _OPPOSES,
+            "evidence": claim.get("evidence"),
+            "claim": claim.get("curie"),
+            "passages": [passages[p] for p in claim.get("passages", []) if p in passages],
         }
-        if predicate == _OPPOSES:
-            axis = axes.get((source, target)) or axes.get((target, source))
-            if axis:
-                edge["axisEn"], edge["axisZh"] = axis
+        edge["docs"] = sorted({p["doc"] for p in edge["passages"]} - {None})
+        axis = claim.get("axis")
+        if axis:
+            edge["axis"] = axis["key"]
+            edge["axisEn"], edge["axisZh"] = axis["en"], axis["zh"]
+            axes[axis["key"]] = axis
         edges.append(edge)
 
     return {
@@ -321,12 +404,62 @@ def viewer_data(
         "lang": lang,
         "colorBy": color_by,
         "sizeBy": size_by,
+        "layout": layout,
+        "cut": cut,
+        "docsHref": docs_href or "",
         "focus": index.get(focus_key) if focus_key else None,
         "nodes": nodes,
         "edges": edges,
-        "legend": _legend(graph, type_shapes, type_colors, groups, G),
+        "legend": legend,
         "colors": {"side": _SIDE_COLORS, "type": type_colors, "community": list(_PALETTE)},
+        "groups": contrast.headings,
+        "band": contrast.band,
+        "narrow": {
+            "groups": narrow.headings,
+            "band": narrow.band,
+            "labelWidth": NARROW_LABEL_WIDTH,
+        },
+        "axes": sorted(axes.values(), key=lambda a: (a["en"], a["key"])),
+        "documents": [
+            {"key": doc_index[d], **documents[d]} for d in sorted(documents, key=doc_index.get)
+        ],
+        "font": LAYOUT_FONT,
+        "labelWidth": LABEL_WIDTH,
     }
+
+
+#: Types whose concepts a cut keeps before ranking the rest by centrality.
+_KEEP_TYPES = frozenset({"qe:Paradigm", "qe:Dimension", "qe:Characteristic"})
+
+
+def _cut_by_meaning(
+    G: nx.MultiDiGraph, scores: dict[str, float], top: int, focus_key: str | None
+) -> set[str]:
+    """The ``top`` concepts to draw when there are more: the focus, both members of every
+    ``qe:opposes`` pair, the paradigms, dimensions and characteristics, then the most central.
+
+    The contrast is what the page is for, so it survives any cut; dimensions and
+    characteristics take at most a quarter of the room; each group is taken by centrality.
+    """
+    ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
+    pairs = {n for a, b, k in G.edges(keys=True) if k == _OPPOSES for n in (a, b)}
+    paradigms = {n for n, a in G.nodes(data=True) if "qe:Paradigm" in {a["type"], *a["types"]}}
+    grouped = {n for n, a in G.nodes(data=True) if _KEEP_TYPES & {a["type"], *a["types"]}}
+    keep = {focus_key} if focus_key is not None else set()
+
+    def take(group: set[str], limit: int) -> None:
+        for n in ranked:
+            if len(keep) >= min(limit, top):
+                return
+            if n in group and n not in keep:
+                keep.add(n)
+
+    take(pairs | paradigms, top)
+    # Dimensions and characteristics take at most a quarter of the room, so that a graph with
+    # thousands of them still shows how they connect.
+    take(grouped, len(keep) + max(1, top // 4))
+    take(set(ranked), top)
+    return keep
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -338,7 +471,7 @@ def _neighbourhood(G: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGra
     """The nodes at most ``depth`` relations from ``centre``, either way, with their edges."""
     import networkx as nx
 
-    from .projection import undirected
+    from ..projection import undirected
 
     lengths = nx.single_source_shortest_path_length(undirected(G), centre, cutoff=depth)
     return G.subgraph(sorted(lengths)).copy()
@@ -354,7 +487,7 @@ def _layout(G: nx.MultiDiGraph, seed: int) -> dict[str, tuple[float, float]]:
     """
     import networkx as nx
 
-    from .projection import undirected
+    from ..projection import undirected
 
     U = undirected(G)
     components = sorted(
@@ -457,7 +590,7 @@ def _expand(curie_text: str) -> URIRef:
 
 
 def _bilingual(graph: Graph, term: URIRef) -> dict[str, str]:
-    from .projection import text_label
+    from ..projection import text_label
 
     return {"en": text_label(graph, term, "en"), "zh": text_label(graph, term, "zh-Hans")}
 
@@ -508,21 +641,96 @@ def _alt_labels(graph: Graph, keys: set[str]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in found.items()}
 
 
-def _passage_index(graph: Graph) -> dict[URIRef, dict[str, Any]]:
-    """Every source passage with its document's file name and title, paragraph and key phrase."""
+def _passage_index(graph: Graph) -> tuple[dict[URIRef, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Every source passage (document, paragraph, line, key phrase) and every document (its
+    file name and title in both languages), documents numbered in file-name order."""
+    from rdflib import Literal
+
+    docs: dict[str, dict[str, Any]] = {}
+    for doc in graph.subjects(RDF.type, QE.SourceDocument):
+        titles = {
+            (t.language or "").lower(): str(t)
+            for t in graph.objects(doc, DCTERMS.title)
+            if isinstance(t, Literal)
+        }
+        name = _text(graph.value(doc, QE.fileName))
+        en = titles.get("en") or titles.get("") or name
+        docs[str(doc)] = {
+            "iri": str(doc),
+            "file": name,
+            "en": en,
+            "zh": titles.get("zh-hans") or en,
+        }
+    order = sorted(docs, key=lambda d: (docs[d]["file"], d))
+    numbers = {d: i for i, d in enumerate(order)}
+    documents = {d: docs[d] for d in order}
     index: dict[URIRef, dict[str, Any]] = {}
     for passage in graph.subjects(RDF.type, QE.SourcePassage):
         if not isinstance(passage, URIRef):
             continue
         doc = graph.value(passage, DCTERMS.isPartOf)
+        info = docs.get(str(doc), {}) if doc is not None else {}
         index[passage] = {
-            "file": _text(graph.value(doc, QE.fileName)) if doc is not None else "",
-            "title": _text(graph.value(doc, DCTERMS.title)) if doc is not None else "",
+            "doc": numbers.get(str(doc)),
+            "file": info.get("file", ""),
+            "title": info.get("en", ""),
+            "titleZh": info.get("zh", ""),
             "para": _number(graph.value(passage, QE.paragraphNumber)),
             "line": _number(graph.value(passage, QE.lineNumber)),
             "phrase": _text(graph.value(passage, QE.keyPhrase)),
         }
-    return index
+    return index, documents
+
+
+_HAS_EVIDENCE = URIRef("http://purl.obolibrary.org/obo/RO_0002558")
+_EVIDENCE_KINDS = {
+    "http://purl.obolibrary.org/obo/ECO_0000304": "stated",
+    "http://purl.obolibrary.org/obo/ECO_0000305": "inferred",
+}
+
+
+def _claim_index(graph: Graph) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(subject, predicate CURIE, object) of each claim -> its axis, evidence kind and passages.
+
+    Several claims of one statement pool their passages; the first evidence kind in IRI order
+    wins (the page shows one kind per drawn edge).
+    """
+    from rdflib.namespace import PROV
+
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    axis_names: dict[URIRef, dict[str, str]] = {}
+    for claim in sorted(graph.subjects(RDF.type, QE.Claim), key=str):
+        s, p, o = (graph.value(claim, t) for t in (RDF.subject, RDF.predicate, RDF.object))
+        if s is None or p is None or o is None:
+            continue
+        entry = found.setdefault(
+            (str(s), curie(p), str(o)), {"passages": [], "curie": curie(claim)}
+        )
+        axis = graph.value(claim, QE.onAxis)
+        if isinstance(axis, URIRef) and "axis" not in entry:
+            if axis not in axis_names:
+                axis_names[axis] = {"key": curie(axis), **_bilingual(graph, axis)}
+            entry["axis"] = axis_names[axis]
+        kind = _EVIDENCE_KINDS.get(str(graph.value(claim, _HAS_EVIDENCE)))
+        if kind and "evidence" not in entry:
+            entry["evidence"] = kind
+        entry["passages"].extend(
+            q for q in graph.objects(claim, PROV.wasDerivedFrom) if isinstance(q, URIRef)
+        )
+    for entry in found.values():
+        entry["passages"] = sorted(set(entry["passages"]), key=str)
+    return found
+
+
+def _zh_definitions(graph: Graph, keys: set[str]) -> dict[str, str]:
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    found: dict[str, str] = {}
+    for s, o in graph.subject_objects(SKOS.definition):
+        if isinstance(o, Literal) and (o.language or "").lower() == "zh-hans" and str(s) in keys:
+            found[str(s)] = min(found.get(str(s), str(o)), str(o))
+    return found
 
 
 def _node_passages(graph: Graph, key: str) -> list[URIRef]:
@@ -540,18 +748,6 @@ def _number(value: Any) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
-
-
-def _opposition_axes(graph: Graph) -> dict[tuple[str, str], tuple[str, str]]:
-    """(subject, object) of each ``qe:opposes`` claim -> the bilingual label of its axis."""
-    axes = {}
-    for claim in graph.subjects(RDF.predicate, QE.opposes):
-        axis = graph.value(claim, QE.onAxis)
-        s, o = graph.value(claim, RDF.subject), graph.value(claim, RDF.object)
-        if isinstance(axis, URIRef) and s is not None and o is not None:
-            names = _bilingual(graph, axis)
-            axes[(str(s), str(o))] = (names["en"], names["zh"])
-    return axes
 
 
 def _ontology_title(graph: Graph, lang: str = "en") -> str:
