@@ -318,9 +318,9 @@ def test_cq28_counts_concepts_per_paradigm_side(ask, bundled_graph):
     assert counts["exam-oriented"] == 17
 
 
-def test_cq29_lists_the_curator_inferences_with_their_passages(ask):
+def test_cq30_lists_the_curator_inferences_with_their_passages(ask):
     passages = {}
-    for r in ask("29"):
+    for r in ask("30"):
         passages.setdefault(r["claim"], set()).add((r["file"][:3], r["paragraph"]))
     assert "claim-teachers-implements-quality-education" in passages
     assert passages["claim-one-sided-development-opposes-all-round-development"] == {
@@ -331,8 +331,8 @@ def test_cq29_lists_the_curator_inferences_with_their_passages(ask):
     assert "claim-quality-education-opposes-exam-oriented-education" not in passages
 
 
-def test_cq30_follows_the_argument_of_the_texts(ask):
-    links = {(r["from"], r["relation"], r["to"]): r["evidence"] for r in ask("30")}
+def test_cq31_follows_the_argument_of_the_texts(ask):
+    links = {(r["from"], r["relation"], r["to"]): r["evidence"] for r in ask("31")}
     # confidence, joy and accomplishment -> motivation (002 para 10)
     for feeling in ("self-confidence", "learning-enjoyment", "sense-of-accomplishment"):
         assert links[(feeling, "leadsTo", "learning-motivation")] == "stated"
