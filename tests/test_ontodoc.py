@@ -135,7 +135,7 @@ def test_concept_entry_shows_labels_definition_relations_and_source_passage(smal
 
 def test_mappings_link_out_only_to_web_iris(bundled_graph, bundled_page):
     node = QE["personalized-education"]
-    targets = [str(o) for o in bundled_graph.objects(node, SKOS.closeMatch)]
+    targets = [str(o) for o in bundled_graph.objects(node, SKOS.narrowMatch)]
     assert targets
     entry = _entry(bundled_page, "qe-personalized-education")
     for target in targets:

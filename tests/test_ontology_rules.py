@@ -27,6 +27,7 @@ BROKEN = {
     "opposes-same-side": ("shacl", "qe:opposes must link a quality-education element"),
     "claim-without-passage": ("shacl", "a claim must be prov:wasDerivedFrom"),
     "claim-missing-subject": ("shacl", "a claim needs exactly one rdf:subject"),
+    "claim-without-evidence": ("shacl", "a claim needs exactly one evidence kind"),
     "passage-without-document": ("shacl", "a passage must be dcterms:isPartOf"),
     "passage-long-key-phrase": ("shacl", "a passage quotes at most one key phrase"),
     "document-without-file-name": ("shacl", "a source document needs exactly one qe:fileName"),
@@ -53,6 +54,10 @@ CHECKS = {
     "contrast-without-axis": "contrast-without-axis",
     "subclass-cycle": "subclass-cycle",
     "class-punning": "class-punning",
+    "missing-chinese-definition": "concept-missing-zh-definition",
+    "missing-pinyin": "concept-toneless-pinyin",
+    "claim-without-evidence": "claim-without-evidence",
+    "cross-class-broader": "cross-class-broader",
 }
 
 
