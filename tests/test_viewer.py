@@ -360,7 +360,7 @@ def test_a_cut_keeps_every_contrast_pair_and_says_what_it_cut():
     pairs = {n for a, b, k in G.edges(keys=True) if k == "qe:opposes" for n in (a, b)}
     paradigms = {n for n, a in G.nodes(data=True) if a["type"] == "qe:Paradigm"}
     assert len(drawn) == 40 and pairs | paradigms <= drawn
-    assert sum(e["opposes"] for e in data["edges"]) == 17
+    assert sum(e["opposes"] for e in data["edges"]) == 21
     assert data["cut"]["en"].startswith("showing 40 of 128 concepts: every contrast pair")
     page = viz(graph, top=40)
     assert page.cut == data["cut"]["en"]
