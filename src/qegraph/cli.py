@@ -746,6 +746,145 @@ def build(session: Session, out_dir: str) -> None:
         sys.exit(1)
 
 
+# --- your own sources and claims (issue 14) ------------------------------------------------
+
+
+@main.group()
+def source() -> None:
+    """Register your own source texts (documents whose passages claims cite)."""
+
+
+@source.command("add")
+@click.argument("text_file", metavar="FILE.txt", type=click.Path(dir_okay=False))
+@click.option("--title", required=True, help="The document's title.")
+@click.option("--author", default=None, help="Who wrote it.")
+@click.option("--url", default=None, help="Where it is published (http or https).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="When it was published.")
+@click.option("--lang", default=None, metavar="TAG", help="Its language (en, zh-Hans...).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="MODULE.ttl",
+    help="The sources module to write (other documents in it are kept).",
+)
+@click.option(
+    "--namespace",
+    default=None,
+    metavar="IRI",
+    help="Namespace of the document and passage IRIs [default: qe:].",
+)
+def source_add(
+    text_file: str,
+    title: str,
+    author: str | None,
+    url: str | None,
+    date: str | None,
+    lang: str | None,
+    output: str,
+    namespace: str | None,
+) -> None:
+    """Register FILE.txt: paragraph n is its n-th non-empty line; no text is copied."""
+    from .curation.sources import register_source
+
+    result = register_source(
+        text_file,
+        output,
+        title=title,
+        author=author,
+        url=url,
+        date=date,
+        lang=lang,
+        **({"namespace": namespace} if namespace else {}),
+    )
+    click.echo(result.render())
+
+
+@main.command()
+@click.argument("claims", required=False, metavar="CLAIMS.csv", type=click.Path(dir_okay=False))
+@click.option(
+    "--concepts",
+    "concepts_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    metavar="FILE.csv",
+    help="The table of new concepts (both labels, both definitions, a type).",
+)
+@click.option(
+    "--sources",
+    "source_modules",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="MODULE.ttl",
+    help="A module written by `source add` (repeatable).",
+)
+@click.option(
+    "--text-dir",
+    "text_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Where the registered texts are (repeatable) [default: next to the source modules].",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), metavar="MODULE.ttl", default=None
+)
+@click.option("--namespace", default=None, metavar="IRI", help="Namespace of new IRIs [qe:].")
+@click.option("--title", default=None, help="The module's title.")
+@click.option("--creator", default=None, help="Who curated it (dcterms:creator).")
+@click.option(
+    "--date", default=None, metavar="YYYY-MM-DD", help="The module's dates [kept, or today]."
+)
+@click.option(
+    "--template",
+    type=click.Choice(["claims", "concepts"]),
+    is_flag=False,
+    flag_value="claims",
+    default=None,
+    help="Print an empty table (claims or concepts) with one example row, and stop.",
+)
+@pass_session
+def curate(
+    session: Session,
+    claims: str | None,
+    concepts_file: str | None,
+    source_modules: tuple[str, ...],
+    text_dirs: tuple[str, ...],
+    output: str | None,
+    namespace: str | None,
+    title: str | None,
+    creator: str | None,
+    date: str | None,
+    template: str | None,
+) -> None:
+    """Check a table of claims and write them as a module: edges, claim nodes, key phrases.
+
+    Every row is checked first; any problem is reported as FILE:ROW:COLUMN and nothing is
+    written (exit 2). Running it again on the same tables changes no byte of the module.
+    """
+    from .curation import claims as curation
+
+    if template is not None:
+        click.echo(curation.template(template), nl=False)
+        return
+    if claims is None or output is None:
+        raise click.UsageError("give CLAIMS.csv and -o MODULE.ttl (or --template)")
+    result = curation.curate(
+        claims,
+        output,
+        concepts_file=concepts_file,
+        sources=source_modules,
+        data=session.data,
+        text_dirs=text_dirs,
+        title=title,
+        creator=creator,
+        date=date,
+        **({"namespace": namespace} if namespace else {}),
+    )
+    click.echo(result.render())
+
+
 # --- backends and serve (issue 7) ----------------------------------------------------------
 
 
