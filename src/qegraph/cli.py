@@ -827,9 +827,7 @@ def source_add(
     metavar="DIR",
     help="Where the registered texts are (repeatable) [default: next to the source modules].",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), metavar="MODULE.ttl", default=None
-)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="MODULE.ttl", default=None)
 @click.option("--namespace", default=None, metavar="IRI", help="Namespace of new IRIs [qe:].")
 @click.option("--title", default=None, help="The module's title.")
 @click.option("--creator", default=None, help="Who curated it (dcterms:creator).")
