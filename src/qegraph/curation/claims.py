@@ -33,6 +33,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
+from ..concepts import _superclasses, side
 from ..errors import ConceptLookupError, InputError
 from ..namespaces import QE, bind_prefixes, curie
 from .module import ModuleInfo, module_header, module_iri, render_module, slug
@@ -153,12 +154,21 @@ class _Row:
 
 @dataclass
 class _Problems:
-    """Every problem found so far, each ``FILE:ROW:COLUMN: column: message``."""
+    """Every problem found so far, reported as ``FILE:ROW:COLUMN: column: message`` in the
+    order of the files' rows and columns."""
 
-    lines: list[str] = field(default_factory=list)
+    found: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     def add(self, row: _Row, column: str, message: str) -> None:
-        self.lines.append(f"{row.where(column)}: {message}")
+        place = (row.file, row.line, row.columns.get(column, 1))
+        self.found.append((*place, f"{row.where(column)}: {message}"))
+
+    @property
+    def lines(self) -> list[str]:
+        return [text for *_place, text in sorted(self.found, key=lambda f: f[:3])]
+
+    def __len__(self) -> int:
+        return len(self.found)
 
 
 def _read_table(
@@ -208,17 +218,6 @@ def _read_table(
 
 
 # --- the graph's vocabulary ---------------------------------------------------------------
-
-
-def _superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
-    seen: set[URIRef] = set()
-    todo = [cls]
-    while todo:
-        current = todo.pop()
-        if current not in seen:
-            seen.add(current)
-            todo.extend(o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef))
-    return seen
 
 
 def _classes_of(graph: Graph, node: URIRef) -> set[URIRef]:
@@ -273,15 +272,6 @@ def _class_names(graph: Graph) -> dict[str, URIRef]:
         for value in graph.objects(cls, RDFS.label):
             names.setdefault(str(value).lower(), cls)
     return names
-
-
-def _side(graph: Graph, node: URIRef) -> str:
-    classes = _classes_of(graph, node)
-    if QE.QualityEducationElement in classes:
-        return "quality"
-    if QE.ExamOrientedTrait in classes:
-        return "exam"
-    return "neutral"
 
 
 def _local(node: URIRef) -> str:
@@ -362,8 +352,8 @@ def curate(
         graph.add(triple)  # so that claims may name the new concepts
     claims, phrases = _read_claims(graph, claims_file, dirs, problems)
     _check_traits_opposed(graph, new_concepts, claims, problems)
-    if problems.lines:
-        count = len(problems.lines)
+    if len(problems):
+        count = len(problems)
         summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was written"
         raise InputError("\n".join([*problems.lines, summary]))
     module = module_iri(namespace, output)
@@ -421,20 +411,20 @@ def _read_concepts(
     path: str | os.PathLike[str] | None,
     namespace: str,
     problems: _Problems,
-) -> tuple[list[tuple], list[URIRef]]:
-    """The triples of the new concepts and their IRIs; problems go to ``problems``."""
+) -> tuple[list[tuple], dict[URIRef, _Row]]:
+    """The triples of the new concepts and their rows by IRI; problems go to ``problems``."""
     if path is None:
-        return [], []
+        return [], {}
     rows = _read_table(path, CONCEPT_COLUMNS, _CONCEPT_REQUIRED)
     classes = _class_names(graph)
     taken: dict[str, URIRef] = {}
     for value, node in ((v, s) for p in (SKOS.prefLabel,) for s, v in graph.subject_objects(p)):
         taken[f"{str(value).casefold()}@{(value.language or '').lower()}"] = node
     triples: list[tuple] = []
-    made: list[URIRef] = []
+    made: dict[URIRef, _Row] = {}
     pending: list[tuple[_Row, URIRef]] = []
     for row in rows:
-        before = len(problems.lines)
+        before = len(problems)
         for column in _CONCEPT_REQUIRED:
             if not row.get(column):
                 problems.add(
@@ -481,7 +471,7 @@ def _read_concepts(
                     f"{text!r} is already the label of {curie(other)}; "
                     "use that concept, or give the new one another label",
                 )
-        if len(problems.lines) != before:
+        if len(problems) != before:
             continue
         taken[f"{row.get('label_en').casefold()}@en"] = node
         taken[f"{row.get('label_zh').casefold()}@zh-hans"] = node
@@ -498,7 +488,7 @@ def _read_concepts(
         ]
         if row.get("pinyin"):
             triples.append((node, SKOS.altLabel, Literal(row.get("pinyin"), lang="zh-Latn-pinyin")))
-        made.append(node)
+        made[node] = row
         if row.get("broader"):
             pending.append((row, node))
     # broader may name a concept of the same sheet, so it is resolved once all are known
@@ -548,7 +538,7 @@ def _read_claims(
     claims: dict[tuple, _Claim] = {}
     phrases: dict[URIRef, tuple[str, _Row]] = {}
     for row in rows:
-        before = len(problems.lines)
+        before = len(problems)
         subject = _concept(graph, row, "subject", problems)
         obj = _concept(graph, row, "object", problems)
         relation = relations.get(row.get("relation").lower()) if row.get("relation") else None
@@ -587,19 +577,19 @@ def _read_claims(
                         f"{curie(node)} is not a {names}, the {word} of {curie(relation)}",
                     )
             if relation == QE.opposes:
-                sides = {_side(graph, subject), _side(graph, obj)}
+                sides = {side(graph, subject), side(graph, obj)}
                 if sides != {"quality", "exam"}:
                     problems.add(
                         row,
                         "object",
                         f"opposes must link a quality-education element "
                         f"and an exam-oriented trait; {curie(subject)} is "
-                        f"{_side(graph, subject)} and {curie(obj)} is {_side(graph, obj)}",
+                        f"{side(graph, subject)} and {curie(obj)} is {side(graph, obj)}",
                     )
                 axis = _axis(graph, row, problems)
             elif row.get("axis"):
                 problems.add(row, "axis", "an axis belongs only to an opposes claim")
-        if len(problems.lines) != before:
+        if len(problems) != before:
             continue
         assert subject is not None and obj is not None and relation is not None
         assert evidence is not None and passage is not None
@@ -804,13 +794,15 @@ def _check_phrase(
 
 
 def _check_traits_opposed(
-    graph: Graph, new: list[URIRef], claims: dict[tuple, _Claim], problems: _Problems
+    graph: Graph, new: dict[URIRef, _Row], claims: dict[tuple, _Claim], problems: _Problems
 ) -> None:
     """A new exam-oriented trait needs an opposes claim, as the bundled ones have."""
     opposed = {n for (s, p, o) in claims if p == QE.opposes for n in (s, o)}
-    for node in new:
-        if _side(graph, node) == "exam" and node not in opposed:
-            problems.lines.append(
-                f"{curie(node)}: a new exam-oriented trait must oppose a quality-education "
-                "element; add an opposes row to the claims table"
+    for node, row in new.items():
+        if side(graph, node) == "exam" and node not in opposed:
+            problems.add(
+                row,
+                "type",
+                f"{curie(node)} is an exam-oriented trait, which must oppose a "
+                "quality-education element: add an opposes row to the claims table",
             )
