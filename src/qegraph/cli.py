@@ -375,7 +375,7 @@ def _read_query_file(path: str) -> str:
     from .errors import QueryError
 
     if path == "-":
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()  # click.get_text_stream is deprecated in click 8.2+
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
