@@ -35,10 +35,10 @@ __all__ = [
     "named_queries",
     "named_query",
     "parse_param",
-    "query_variables",
     "prepare_query",
     "query",
     "query_text",
+    "query_variables",
     "resolve_value",
     "run_query",
 ]
