@@ -249,7 +249,7 @@ def test_a_changed_text_and_a_second_key_phrase_are_refused(runner, example):
         "'pupils plan' (on row 2); a passage quotes one key phrase: repeat it or leave the "
         "cell empty",
         f"{table}:4:6: key_phrase: qe:doc-002-p5 already quotes \"respects each student's "
-        "individual differences\" (in the graph); a passage quotes one key phrase: repeat it "
+        'individual differences" (in the graph); a passage quotes one key phrase: repeat it '
         "or leave the cell empty",
     ]
     text = example / "learning-by-doing.txt"

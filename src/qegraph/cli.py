@@ -91,7 +91,14 @@ def printable(text: str) -> str:
 
 
 class QegraphGroup(click.Group):
-    """Turns qegraph errors into ``Error: message`` and the error's exit code, no traceback."""
+    """Turns qegraph errors into ``Error: message`` and the error's exit code, no traceback.
+
+    ``--data FILE`` is a global option, but people write it after the command too
+    (``qegraph stats --data mine.ttl``); it is moved in front of the command, so both work.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _global_data_first(args, set(self.commands)))
 
     def invoke(self, ctx: click.Context) -> Any:
         warnings.showwarning = _show_warning
@@ -107,6 +114,35 @@ class QegraphGroup(click.Group):
             # The reader went away (`qegraph export | head`): not an error of ours.
             sys.stderr.close()
             ctx.exit(0)
+
+
+_GLOBAL_WITH_VALUE = ("--data", "--store", "--endpoint", "--graph")
+
+
+def _global_data_first(args: list[str], commands: set[str]) -> list[str]:
+    """``args`` with each ``--data FILE`` written after the command moved in front of it.
+
+    >>> _global_data_first(["stats", "--data", "a.ttl", "--format=json"], {"stats"})
+    ['--data', 'a.ttl', 'stats', '--format=json']
+    """
+    index = 0
+    while index < len(args) and args[index] not in commands:
+        index += 2 if args[index] in _GLOBAL_WITH_VALUE else 1
+    if index >= len(args):
+        return args
+    before, rest, moved = args[:index], [], []
+    tail = iter(args[index:])
+    for arg in tail:
+        if arg == "--":
+            rest += [arg, *tail]
+            break
+        if arg == "--data":
+            moved += [arg, next(tail, "")]
+        elif arg.startswith("--data="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return [*before, *moved, *rest]
 
 
 def data_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,6 +169,9 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 pass_session = click.make_pass_decorator(Session)
+
+# Every --lang takes the tag in any case (zh-hans, ZH-HANS) and refuses any other language.
+_LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
 
 
 @click.group(cls=QegraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -286,7 +325,11 @@ EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", 
     "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, xml.",
 )
 @click.option(
-    "--lang", default="en", show_default=True, help="Label language in tables (en or zh-Hans)."
+    "--lang",
+    type=_LANG_CHOICE,
+    default="en",
+    show_default=True,
+    help="Label language in tables (en or zh-Hans).",
 )
 @click.option("--reason", is_flag=True, help="Answer over the OWL RL closure (inferred triples).")
 @click.option("--allow-network", is_flag=True, help="Permit SERVICE (federated queries).")
@@ -473,8 +516,6 @@ def export(
 
 # --- analysis (issue 5) --------------------------------------------------------------------
 
-_LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
-
 
 @main.command()
 @click.option(
@@ -646,7 +687,7 @@ def neighbors(session: Session, concept: str, depth: int, lang: str, fmt: str) -
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh-Hans"]),
+    type=_LANG_CHOICE,
     default="en",
     show_default=True,
     help="Label language when the page opens (switchable in the page).",
