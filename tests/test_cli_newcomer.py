@@ -176,3 +176,12 @@ def test_one_problem_is_one_problem(runner):
     result = runner.invoke(main, ["validate", str(base), str(broken)])
     assert result.exit_code == 1
     assert result.stdout.startswith("Conforms: no. 1 problem found by ")
+
+
+def test_the_seed_texts_are_found_from_the_repository_so_their_tests_run():
+    from .test_ontology_content import _seeds_dir
+
+    folder = _seeds_dir()
+    assert folder is not None, "../shared/seeds (or $QEGRAPH_SEEDS) is missing"
+    assert (folder / "000_9427d9f241d18e1e.txt").is_file()
+    assert (folder / "002_a9a0d6b12316d13b.txt").is_file()
