@@ -303,3 +303,35 @@ def test_curate_without_a_table_is_a_usage_error(runner):
     result = runner.invoke(main, ["curate"])
     assert result.exit_code == 2
     assert "give CLAIMS.csv and -o MODULE.ttl (or --template)" in result.stderr
+
+
+def test_a_researchers_own_namespace_is_used_for_every_new_iri(runner, example):
+    ns = "https://example.org/me/"
+    text = str(example / "learning-by-doing.txt")
+    sources = str(example / "mine-sources.ttl")
+    result = runner.invoke(
+        main, ["source", "add", text, "--title", "T", "-o", sources, "--namespace", ns]
+    )
+    assert result.exit_code == 0, result.output
+    table = example / "claims-own.csv"
+    table.write_text(
+        (example / "claims.csv")
+        .read_text(encoding="utf-8")
+        .replace("doc-learning-by-doing", "learning-by-doing.txt"),
+        encoding="utf-8",
+    )
+    out = example / "own.ttl"
+    result = runner.invoke(
+        main,
+        ["curate", str(table), "--concepts", str(example / "concepts.csv"), "--sources", sources,
+         "-o", str(out), "--namespace", ns],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out)
+    claims = set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"), None))
+    assert len(claims) == 6 and all(str(c).startswith(ns + "claim-") for c in claims)
+    assert (URIRef(ns + "portfolio-assessment"), None, None) in graph
+    assert (URIRef(ns + "module/own"), None, None) in graph
+    assert '"me"' in out.read_text(encoding="utf-8")  # vann:preferredNamespacePrefix
+    result = runner.invoke(main, ["validate", sources, str(out)])
+    assert result.exit_code == 0, result.output

@@ -26,6 +26,7 @@ __all__ = [
     "existing_dates",
     "module_header",
     "module_iri",
+    "namespace_prefix",
     "render_module",
     "slug",
     "today",
@@ -59,7 +60,19 @@ class ModuleInfo:
     version: str = "0.1.0"
     license: str = CC_BY
     namespace: str = str(QE)
-    prefix: str = "qe"
+
+
+def namespace_prefix(namespace: str) -> str:
+    """The preferred prefix a module in ``namespace`` declares: ``qe`` for qegraph's, else the
+    namespace's last path segment (letters only), else ``my``.
+
+    >>> namespace_prefix("https://w3id.org/qegraph/"), namespace_prefix("https://example.org/me/")
+    ('qe', 'me')
+    """
+    if namespace == str(QE):
+        return "qe"
+    last = re.sub(r"[^A-Za-z]", "", namespace.rstrip("/#").rsplit("/", 1)[-1])
+    return last.lower() or "my"
 
 
 def module_iri(namespace: str, output: str | Path) -> str:
@@ -116,7 +129,7 @@ def module_header(graph: Graph, info: ModuleInfo) -> URIRef:
     graph.add((module, DCTERMS.modified, Literal(info.modified, datatype=XSD.date)))
     graph.add((module, OWL.versionIRI, URIRef(f"{info.iri}/{info.version}")))
     graph.add((module, OWL.versionInfo, Literal(info.version)))
-    graph.add((module, VANN.preferredNamespacePrefix, Literal(info.prefix)))
+    graph.add((module, VANN.preferredNamespacePrefix, Literal(namespace_prefix(info.namespace))))
     graph.add((module, VANN.preferredNamespaceUri, Literal(info.namespace)))
     graph.add((module, OWL.imports, _SCHEMA))
     return module
