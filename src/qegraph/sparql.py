@@ -67,7 +67,7 @@ def named_queries() -> list[NamedQuery]:
     The name and the question come from each file's first line, ``# CQ-NN: question``; a file
     without that line is named after the file.
 
-    >>> all(q.name.startswith("CQ-") and q.question for q in named_queries())
+    >>> all(q.name[:3] in ("CQ-", "CX-") and q.question for q in named_queries())
     True
     """
     from .resources import construct_files, query_files
