@@ -12,7 +12,7 @@ from rdflib.namespace import XSD
 
 from qegraph import ConceptLookupError, NetworkRefusedError, QueryError, query
 from qegraph.namespaces import PREFIXES, QE
-from qegraph.resources import module_files, query_files
+from qegraph.resources import construct_files, module_files, query_files
 from qegraph.sparql import (
     named_queries,
     named_query,
@@ -81,7 +81,8 @@ def oxigraph_store() -> ox.Store:
 
 def test_there_are_named_queries_to_check() -> None:
     # The checks below iterate over the named queries: make sure they found some.
-    assert len(named_queries()) == len(query_files()) >= 25
+    assert len(named_queries()) == len(query_files()) + len(construct_files())
+    assert len(query_files()) >= 25 and len(construct_files()) >= 2
 
 
 @pytest.mark.parametrize("item", named_queries(), ids=lambda q: q.name)
@@ -110,7 +111,7 @@ def test_named_query_gives_the_same_result_set_as_oxigraph(
 
 
 def test_named_query_names_and_questions_come_from_the_first_line() -> None:
-    for item, path in zip(named_queries(), query_files(), strict=True):
+    for item, path in zip(named_queries(), [*query_files(), *construct_files()], strict=True):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# {item.name}: {item.question}"
 

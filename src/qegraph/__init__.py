@@ -25,6 +25,8 @@ if TYPE_CHECKING:
         open_backend,
     )
     from .charts import plot_report
+    from .curation.claims import CurationResult, curate
+    from .curation.sources import SourceRegistration, register_source
     from .errors import (
         BackendError,
         ConceptLookupError,
@@ -93,6 +95,10 @@ _EXPORTS: dict[str, str] = {
     "analyze": "analysis",
     "contrast_matrix": "analysis",
     "plot_report": "charts",
+    "CurationResult": "curation.claims",
+    "curate": "curation.claims",
+    "SourceRegistration": "curation.sources",
+    "register_source": "curation.sources",
     "scores_graph": "scores",
     "write_scores": "scores",
     "explain_paths": "paths",

@@ -91,7 +91,14 @@ def printable(text: str) -> str:
 
 
 class QegraphGroup(click.Group):
-    """Turns qegraph errors into ``Error: message`` and the error's exit code, no traceback."""
+    """Turns qegraph errors into ``Error: message`` and the error's exit code, no traceback.
+
+    ``--data FILE`` is a global option, but people write it after the command too
+    (``qegraph stats --data mine.ttl``); it is moved in front of the command, so both work.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _global_data_first(args, set(self.commands)))
 
     def invoke(self, ctx: click.Context) -> Any:
         warnings.showwarning = _show_warning
@@ -107,6 +114,35 @@ class QegraphGroup(click.Group):
             # The reader went away (`qegraph export | head`): not an error of ours.
             sys.stderr.close()
             ctx.exit(0)
+
+
+_GLOBAL_WITH_VALUE = ("--data", "--store", "--endpoint", "--graph")
+
+
+def _global_data_first(args: list[str], commands: set[str]) -> list[str]:
+    """``args`` with each ``--data FILE`` written after the command moved in front of it.
+
+    >>> _global_data_first(["stats", "--data", "a.ttl", "--format=json"], {"stats"})
+    ['--data', 'a.ttl', 'stats', '--format=json']
+    """
+    index = 0
+    while index < len(args) and args[index] not in commands:
+        index += 2 if args[index] in _GLOBAL_WITH_VALUE else 1
+    if index >= len(args):
+        return args
+    before, rest, moved = args[:index], [], []
+    tail = iter(args[index:])
+    for arg in tail:
+        if arg == "--":
+            rest += [arg, *tail]
+            break
+        if arg == "--data":
+            moved += [arg, next(tail, "")]
+        elif arg.startswith("--data="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return [*before, *moved, *rest]
 
 
 def data_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,6 +169,9 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 pass_session = click.make_pass_decorator(Session)
+
+# Every --lang takes the tag in any case (zh-hans, ZH-HANS) and refuses any other language.
+_LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
 
 
 @click.group(cls=QegraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -286,7 +325,11 @@ EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", 
     "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, xml.",
 )
 @click.option(
-    "--lang", default="en", show_default=True, help="Label language in tables (en or zh-Hans)."
+    "--lang",
+    type=_LANG_CHOICE,
+    default="en",
+    show_default=True,
+    help="Label language in tables (en or zh-Hans).",
 )
 @click.option("--reason", is_flag=True, help="Answer over the OWL RL closure (inferred triples).")
 @click.option("--allow-network", is_flag=True, help="Permit SERVICE (federated queries).")
@@ -375,7 +418,7 @@ def _read_query_file(path: str) -> str:
     from .errors import QueryError
 
     if path == "-":
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()  # click.get_text_stream is deprecated in click 8.2+
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
@@ -472,8 +515,6 @@ def export(
 
 
 # --- analysis (issue 5) --------------------------------------------------------------------
-
-_LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
 
 
 @main.command()
@@ -646,7 +687,7 @@ def neighbors(session: Session, concept: str, depth: int, lang: str, fmt: str) -
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh-Hans"]),
+    type=_LANG_CHOICE,
     default="en",
     show_default=True,
     help="Label language when the page opens (switchable in the page).",
@@ -753,6 +794,143 @@ def build(session: Session, out_dir: str) -> None:
     click.echo(result.render())
     if not result.conforms:
         sys.exit(1)
+
+
+# --- your own sources and claims (issue 14) ------------------------------------------------
+
+
+@main.group()
+def source() -> None:
+    """Register your own source texts (documents whose passages claims cite)."""
+
+
+@source.command("add")
+@click.argument("text_file", metavar="FILE.txt", type=click.Path(dir_okay=False))
+@click.option("--title", required=True, help="The document's title.")
+@click.option("--author", default=None, help="Who wrote it.")
+@click.option("--url", default=None, help="Where it is published (http or https).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="When it was published.")
+@click.option("--lang", default=None, metavar="TAG", help="Its language (en, zh-Hans...).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="MODULE.ttl",
+    help="The sources module to write (other documents in it are kept).",
+)
+@click.option(
+    "--namespace",
+    default=None,
+    metavar="IRI",
+    help="Namespace of the document and passage IRIs [default: qe:].",
+)
+def source_add(
+    text_file: str,
+    title: str,
+    author: str | None,
+    url: str | None,
+    date: str | None,
+    lang: str | None,
+    output: str,
+    namespace: str | None,
+) -> None:
+    """Register FILE.txt: paragraph n is its n-th non-empty line; no text is copied."""
+    from .curation.sources import register_source
+
+    result = register_source(
+        text_file,
+        output,
+        title=title,
+        author=author,
+        url=url,
+        date=date,
+        lang=lang,
+        **({"namespace": namespace} if namespace else {}),
+    )
+    click.echo(result.render())
+
+
+@main.command()
+@click.argument("claims", required=False, metavar="CLAIMS.csv", type=click.Path(dir_okay=False))
+@click.option(
+    "--concepts",
+    "concepts_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    metavar="FILE.csv",
+    help="The table of new concepts (both labels, both definitions, a type).",
+)
+@click.option(
+    "--sources",
+    "source_modules",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="MODULE.ttl",
+    help="A module written by `source add` (repeatable).",
+)
+@click.option(
+    "--text-dir",
+    "text_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Where the registered texts are (repeatable) [default: next to the source modules].",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="MODULE.ttl", default=None)
+@click.option("--namespace", default=None, metavar="IRI", help="Namespace of new IRIs [qe:].")
+@click.option("--title", default=None, help="The module's title.")
+@click.option("--creator", default=None, help="Who curated it (dcterms:creator).")
+@click.option(
+    "--date", default=None, metavar="YYYY-MM-DD", help="The module's dates [kept, or today]."
+)
+@click.option(
+    "--template",
+    type=click.Choice(["claims", "concepts"]),
+    is_flag=False,
+    flag_value="claims",
+    default=None,
+    help="Print an empty table (claims or concepts) with one example row, and stop.",
+)
+@pass_session
+def curate(
+    session: Session,
+    claims: str | None,
+    concepts_file: str | None,
+    source_modules: tuple[str, ...],
+    text_dirs: tuple[str, ...],
+    output: str | None,
+    namespace: str | None,
+    title: str | None,
+    creator: str | None,
+    date: str | None,
+    template: str | None,
+) -> None:
+    """Check a table of claims and write them as a module: edges, claim nodes, key phrases.
+
+    Every row is checked first; any problem is reported as FILE:ROW:COLUMN and nothing is
+    written (exit 2). Running it again on the same tables changes no byte of the module.
+    """
+    from .curation import claims as curation
+
+    if template is not None:
+        click.echo(curation.template(template), nl=False)
+        return
+    if claims is None or output is None:
+        raise click.UsageError("give CLAIMS.csv and -o MODULE.ttl (or --template)")
+    result = curation.curate(
+        claims,
+        output,
+        concepts_file=concepts_file,
+        sources=source_modules,
+        data=session.data,
+        text_dirs=text_dirs,
+        title=title,
+        creator=creator,
+        date=date,
+        **({"namespace": namespace} if namespace else {}),
+    )
+    click.echo(result.render())
 
 
 # --- backends and serve (issue 7) ----------------------------------------------------------

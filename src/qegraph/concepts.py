@@ -19,7 +19,7 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from .errors import ConceptLookupError
+from .errors import ConceptLookupError, InputError
 from .namespaces import PREFIXES, QE, curie, language_tag
 from .terms import LABEL_PROPERTIES, choose_label
 
@@ -29,6 +29,7 @@ __all__ = [
     "concept_nodes",
     "curie",
     "label",
+    "label_language",
     "language_tag",
     "primary_type",
     "resolve_concept",
@@ -43,6 +44,19 @@ LANGUAGES = ("en", "zh-Hans")
 
 _SIDE_CLASSES = {QE.QualityEducationElement: "quality", QE.ExamOrientedTrait: "exam"}
 _LABEL_PROPS = tuple(URIRef(iri) for iri in LABEL_PROPERTIES)
+
+
+def label_language(tag: str) -> str:
+    """The label language ``tag`` names, ``en`` or ``zh-Hans``, in any case; every command that
+    takes ``--lang`` reads it here, so ``zh-hans`` works everywhere and ``fr`` fails everywhere.
+
+    >>> label_language("ZH-hans")
+    'zh-Hans'
+    """
+    for known in LANGUAGES:
+        if tag.strip().lower() == known.lower():
+            return known
+    raise InputError(f"unknown language {tag!r}; use en or zh-Hans")
 
 
 def label(graph: Graph, node: URIRef, lang: str = "en") -> str:

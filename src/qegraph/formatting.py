@@ -309,8 +309,10 @@ def answer(
     >>> print(answer(load(), "ASK { ?p qe:opposes ?q }", fmt="json"), end="")
     {"head": {}, "boolean": true}
     """
+    from .concepts import label_language
     from .sparql import bind_params, prepare_query, query_text, run_query
 
+    lang = label_language(lang)  # before the query runs: `--lang fr` is refused, not ignored
     source = query_text(text)
     prepared = prepare_query(source, allow_network=allow_network)
     if fmt is not None:

@@ -15,6 +15,7 @@ from importlib.resources.abc import Traversable
 __all__ = [
     "DATA_MODULES",
     "check_files",
+    "construct_files",
     "module_files",
     "ontology_dir",
     "query_files",
@@ -45,6 +46,15 @@ def query_files() -> list[Traversable]:
     folder = ontology_dir() / "queries"
     return sorted(
         (p for p in folder.iterdir() if p.name.startswith("cq-") and p.name.endswith(".rq")),
+        key=lambda p: p.name,
+    )
+
+
+def construct_files() -> list[Traversable]:
+    """The CONSTRUCT queries for common subsets, ``ontology/queries/construct/cx-*.rq``, sorted."""
+    folder = ontology_dir() / "queries" / "construct"
+    return sorted(
+        (p for p in folder.iterdir() if p.name.startswith("cx-") and p.name.endswith(".rq")),
         key=lambda p: p.name,
     )
 

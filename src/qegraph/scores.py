@@ -195,5 +195,21 @@ def write_scores(report: AnalysisReport, path: str | Path) -> Path:
             format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
             prefixes=dict(PREFIXES),
         )
-    atomic_write_bytes(target, data)
+    atomic_write_bytes(target, _recase_languages(data))
     return target
+
+
+def _recase_languages(data: bytes) -> bytes:
+    """``data`` with Oxigraph's lower-cased ``zh-hans`` written ``zh-Hans`` as the ontology does
+    (the only tags here are ours: ``en`` and ``zh-Hans``; user text never reaches this file).
+
+    >>> _recase_languages(b'"a"@zh-hans . {"@language":"zh-hans"} xml:lang="zh-hans"')
+    b'"a"@zh-Hans . {"@language":"zh-Hans"} xml:lang="zh-Hans"'
+    """
+    import re
+
+    return re.sub(
+        rb'("@zh-hans\b|"@language":\s*"zh-hans"|xml:lang="zh-hans")',
+        lambda m: m.group(0).replace(b"zh-hans", b"zh-Hans"),
+        data,
+    )

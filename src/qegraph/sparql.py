@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from .errors import ConceptLookupError, NetworkRefusedError, QueryError
+from .errors import ConceptLookupError, NetworkRefusedError, QegraphError, QueryError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -38,12 +38,13 @@ __all__ = [
     "prepare_query",
     "query",
     "query_text",
+    "query_variables",
     "resolve_value",
     "run_query",
 ]
 
-_NAME_LINE = re.compile(r"^#\s*(CQ-\d+)\s*:\s*(.*\S)\s*$", re.IGNORECASE)
-_NAME = re.compile(r"^CQ-\d+$", re.IGNORECASE)
+_NAME_LINE = re.compile(r"^#\s*(C[QX]-\d+)\s*:\s*(.*\S)\s*$", re.IGNORECASE)
+_NAME = re.compile(r"^C[QX]-\d+$", re.IGNORECASE)
 
 
 # --- named queries ------------------------------------------------------------------------
@@ -60,18 +61,19 @@ class NamedQuery:
 
 
 def named_queries() -> list[NamedQuery]:
-    """The competency questions in ``ontology/queries/cq-*.rq``, in file order.
+    """The competency questions ``ontology/queries/cq-*.rq`` (``CQ-NN``), then the CONSTRUCT
+    queries for common subsets ``ontology/queries/construct/cx-*.rq`` (``CX-NN``), in file order.
 
     The name and the question come from each file's first line, ``# CQ-NN: question``; a file
     without that line is named after the file.
 
-    >>> all(q.name.startswith("CQ-") and q.question for q in named_queries())
+    >>> all(q.name[:3] in ("CQ-", "CX-") and q.question for q in named_queries())
     True
     """
-    from .resources import query_files
+    from .resources import construct_files, query_files
 
     found = []
-    for path in query_files():
+    for path in [*query_files(), *construct_files()]:
         text = path.read_text(encoding="utf-8")
         first = text.split("\n", 1)[0]
         match = _NAME_LINE.match(first)
@@ -101,8 +103,8 @@ def named_query(name: str) -> NamedQuery:
 
 
 def _normalise_name(name: str) -> str:
-    match = re.match(r"(?i)^\s*cq-?0*(\d+)\s*$", name)
-    return f"CQ-{int(match.group(1))}" if match else name.strip().upper()
+    match = re.match(r"(?i)^\s*c([qx])-?0*(\d+)\s*$", name)
+    return f"C{match.group(1).upper()}-{int(match.group(2))}" if match else name.strip().upper()
 
 
 def query_text(spec: str) -> str:
@@ -283,6 +285,30 @@ def _refuse_dataset(algebra: Any, allow_network: bool) -> None:
                 f"SPARQL {keyword} <{iri}> is refused: it would fetch data from the network "
                 "(download it and pass it with --data, or pass --allow-network)"
             )
+
+
+def query_variables(prepared: PreparedQuery) -> set[str]:
+    """The names of every variable in the parsed query (what ``--param`` may bind).
+
+    >>> sorted(query_variables(prepare_query("SELECT ?x WHERE { ?x qe:develops ?y }")))
+    ['x', 'y']
+    """
+    from rdflib import Variable
+
+    found: set[str] = set()
+    stack: list[Any] = [prepared.compiled.algebra]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Variable):
+            found.add(str(current))
+        elif id(current) not in seen:
+            seen.add(id(current))
+            if isinstance(current, dict):  # rdflib's CompValue is a dict too
+                stack.extend(current.values())
+            elif isinstance(current, (list, tuple, set, frozenset)):
+                stack.extend(current)
+    return found
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -498,6 +524,12 @@ def _run_query(
         from .reasoning import owl_rl_closure
 
         graph = owl_rl_closure(graph)
+    unused = sorted(set(bindings or {}) - query_variables(prepared))
+    if unused:
+        known = ", ".join(f"?{v}" for v in sorted(query_variables(prepared))) or "none"
+        raise QueryError(
+            f"--param {unused[0]}: the query has no variable ?{unused[0]} (its variables: {known})"
+        )
     init = {Variable(k): v for k, v in (bindings or {}).items()}
     iterative_paths(prepared.compiled.algebra)  # p* and p+ without deep recursion
     try:
@@ -518,7 +550,7 @@ def _run_query(
         if prepared.select_star:
             variables.sort()
         rows = [{name: row.get(Variable(name)) for name in variables} for row in result.bindings]
-    except (NetworkRefusedError, QueryError):
+    except QegraphError:  # a store or endpoint failure keeps its own exit code (5)
         raise
     except RecursionError:
         raise QueryError(

@@ -85,7 +85,9 @@ class ValidationReport:
                 f"Conforms: yes. {total} rules checked (SHACL shapes, OWL RL consistency, "
                 "quality-check queries); no problems found.\n"
             )
-        lines = [f"Conforms: no. {len(self.findings)} problems found by {total} rules checked.", ""]
+        count = len(self.findings)
+        problems = "1 problem" if count == 1 else f"{count} problems"
+        lines = [f"Conforms: no. {problems} found by {total} rules checked.", ""]
         for (source, rule), findings in self.by_rule().items():
             lines.append(f"[{source}] {rule} ({len(findings)})")
             for finding in findings:
