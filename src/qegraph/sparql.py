@@ -32,6 +32,8 @@ __all__ = [
     "PreparedQuery",
     "QueryResult",
     "bind_params",
+    "check_query",
+    "engine_text",
     "named_queries",
     "named_query",
     "parse_param",
@@ -139,6 +141,8 @@ class PreparedQuery:
     #: ``SELECT *``: its columns are the variables in name order, as Oxigraph gives them (rdflib
     #: would give them in hash order, different from run to run).
     select_star: bool = False
+    #: Oxigraph itself read the query (in a child without network) and agreed with rdflib.
+    engine_checked: bool = False
 
 
 _KINDS = {
@@ -149,7 +153,9 @@ _KINDS = {
 }
 
 
-def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
+def prepare_query(
+    text: str, *, allow_network: bool = False, _as_engine: bool = False
+) -> PreparedQuery:
     """Parse ``text`` with the standard prefixes pre-bound and refuse what qegraph never runs.
 
     Parameters
@@ -206,7 +212,161 @@ def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
     _refuse_dataset(compiled.algebra, allow_network)
     kind = _KINDS.get(compiled.algebra.name, compiled.algebra.name)
     star = kind == "SELECT" and "projection" not in parsed[1]
-    return PreparedQuery(text=text, kind=kind, compiled=compiled, select_star=star)
+    prepared = PreparedQuery(text=text, kind=kind, compiled=compiled, select_star=star)
+    view = engine_text(text)
+    if view != text and not _as_engine:
+        # An engine reads the escapes once and ends a comment at CR as well as LF; rdflib does
+        # neither. Both readings must pass the checks and agree on everything that matters.
+        if re.search(r"\\[uU]", view):
+            raise NetworkRefusedError(
+                "the query's \\u escapes spell further escapes, which SPARQL engines read "
+                "differently; refused (write the characters themselves)"
+            )
+        try:
+            engine = prepare_query(view, allow_network=allow_network, _as_engine=True)
+        except QueryError as err:
+            raise NetworkRefusedError(
+                "rdflib and a SPARQL engine read this query differently (once its \\u escapes "
+                f"and line ends are read as the SPARQL standard says, it fails: {err}); refused"
+            ) from None
+        _agree(prepared, engine, "the SPARQL standard's reading (escapes, line ends)")
+    return prepared
+
+
+def engine_text(text: str) -> str:
+    r"""``text`` as a SPARQL engine reads it before parsing: what decides what the query does.
+
+    SPARQL 1.1 §19.2 expands codepoint escapes (``\uXXXX``, ``\UXXXXXXXX``) over the whole text,
+    comments and IRIs included, before the grammar applies; Oxigraph does it once, left to right,
+    keeps ``\\`` as it is, and reads four (eight) characters as hexadecimal the way Rust does
+    (a leading ``+`` included). A comment ends at CR or LF. rdflib expands escapes its own way
+    and ends comments at LF only, so a query can hide a ``SERVICE`` from it: this is the text to
+    check instead. Line ends become LF here (they only end comments and separate tokens).
+
+    >>> engine_text("SELECT * { ?s ?p ?o # \\u000a SERVICE <x:y> {} }")
+    'SELECT * { ?s ?p ?o # \n SERVICE <x:y> {} }'
+    >>> engine_text('"\\\\u0041" \\U00000042 \\u+041')
+    '"\\\\u0041" B A'
+    """
+    if "\\" in text:
+        text = _CODEPOINT.sub(_expand_codepoint, text)
+    return text.replace("\r", "\n")
+
+
+_CODEPOINT = re.compile(r"\\(?:u(.{0,4})|U(.{0,8})|.)?", re.DOTALL)
+
+
+def _expand_codepoint(match: re.Match[str]) -> str:
+    digits = match.group(1) if match.group(1) is not None else match.group(2)
+    width = 4 if match.group(1) is not None else 8
+    if digits is None or len(digits) < width or not re.fullmatch(r"\+?[0-9A-Fa-f]+", digits):
+        return match.group(0)
+    value = int(digits, 16)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return match.group(0)
+    return chr(value)
+
+
+def _signature(prepared: PreparedQuery) -> tuple[Any, ...]:
+    """What must be the same in two readings of a query: form, columns, remote parts."""
+    algebra = prepared.compiled.algebra
+    variables = sorted(str(v) for v in algebra.get("PV") or ()) if prepared.kind == "SELECT" else []
+    services = sorted(
+        str(node.get("term")) for node in _walk(algebra) if node.name == "ServiceGraphPattern"
+    )
+    dataset = sorted(str(dict(c)) for c in algebra.get("datasetClause") or ())
+    return (prepared.kind, variables, services, dataset)
+
+
+def _agree(ours: PreparedQuery, theirs: PreparedQuery, who: str) -> None:
+    mine, other = _signature(ours), _signature(theirs)
+    if mine != other:
+        fields = ("query form", "variables", "SERVICE endpoints", "FROM clauses")
+        differ = ", ".join(f for f, a, b in zip(fields, mine, other, strict=True) if a != b)
+        raise NetworkRefusedError(
+            f"rdflib and {who} read this query differently ({differ}); refused, since the "
+            "check must read the query as the engine that runs it"
+        )
+
+
+def check_query(text: str, *, allow_network: bool = False, probe: bool = True) -> PreparedQuery:
+    """Check a query that another engine (Oxigraph, a remote endpoint) will run; refuse it
+    unless every reading agrees. The one check for every engine path (``--store``,
+    ``--endpoint``, ``qegraph serve``).
+
+    :func:`prepare_query` (rdflib) reads ``text`` as it is and as :func:`engine_text` gives it;
+    both must pass the checks (SERVICE, LOAD, FROM, updates) and agree on the query form,
+    variables, SERVICE endpoints and FROM clauses. With ``probe`` (the default), Oxigraph
+    itself then runs the query over an empty store, in a forked child that has no network
+    (:func:`qegraph.isolation.drop_network`), and must report the same form and variables and
+    no network access; where the system gives no network namespace, the probe is skipped and
+    the two rdflib readings decide. Returns the :class:`PreparedQuery` to run.
+
+    Raises
+    ------
+    NetworkRefusedError
+        The readings disagree, or SERVICE/LOAD/FROM would reach out (exit code 3).
+    QueryError
+        A syntax error, an update, or a query Oxigraph cannot parse (exit code 2).
+
+    >>> check_query("SELECT ?s WHERE { ?s ?p ?o }").kind
+    'SELECT'
+    >>> check_query("SELECT ?s { ?s ?p ?o # \r SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    qegraph.errors.NetworkRefusedError: SPARQL SERVICE <http://127.0.0.1:9/> is refused: ...
+    """
+    prepared = prepare_query(text, allow_network=allow_network)
+    if probe and not prepared.engine_checked:
+        _probe(prepared, allow_network)
+        prepared = PreparedQuery(
+            prepared.text, prepared.kind, prepared.compiled, prepared.select_star, True
+        )
+    return prepared
+
+
+_PROBE_SECONDS = 5.0
+
+
+def _probe(prepared: PreparedQuery, allow_network: bool) -> None:
+    """Run the query in Oxigraph over an empty store in an isolated child; compare readings."""
+    import json
+
+    from .isolation import isolation_status
+    from .oxstore import probe_query
+
+    if isolation_status() == "unavailable":
+        return  # running it could reach the network: the rdflib readings decide alone
+    found = probe_query(prepared.text, timeout=_PROBE_SECONDS)
+    if found is None:
+        return  # no fork here, or the probe ran out of time: the rdflib readings decide
+    kind, payload = found
+    if kind == "syntax":
+        raise QueryError(f"Oxigraph cannot parse the query: {payload}")
+    if kind == "network":
+        if not allow_network:
+            raise NetworkRefusedError(
+                "Oxigraph tried to reach the network for this query while rdflib saw no "
+                f"SERVICE ({payload}); refused"
+            )
+        return
+    if kind == "error":
+        return  # a run-time error over an empty store says nothing about the reading
+    expected = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "GRAPH", "DESCRIBE": "GRAPH"}
+    engine_kind, variables = kind, json.loads(payload) if payload else []
+    if expected.get(prepared.kind) != engine_kind:
+        raise NetworkRefusedError(
+            f"rdflib reads a {prepared.kind} query but Oxigraph reads a {engine_kind} query; "
+            "refused, since the check must read the query as the engine that runs it"
+        )
+    if prepared.kind == "SELECT":
+        ours = sorted(str(v) for v in prepared.compiled.algebra.get("PV") or ())
+        if ours != sorted(variables):
+            raise NetworkRefusedError(
+                f"rdflib and Oxigraph read this query differently (variables {ours} and "
+                f"{sorted(variables)}); refused, since the check must read the query as the "
+                "engine that runs it"
+            )
 
 
 def _syntax_message(text: str, err: Any) -> str:
@@ -492,6 +652,11 @@ def _run_query(
         if isinstance(text, PreparedQuery)
         else prepare_query(text, allow_network=allow_network)
     )
+    # A store with its own SPARQL engine (Oxigraph store, remote endpoint: see
+    # qegraph.backends) gets the text, so the check must read it as that engine does.
+    native = getattr(graph.store, "native_sparql", False)
+    if native and not prepared.engine_checked:
+        prepared = check_query(prepared.text, allow_network=allow_network)
     if prepared.kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         raise QueryError(f"unsupported query form {prepared.kind}")
     if reason:
@@ -501,9 +666,7 @@ def _run_query(
     init = {Variable(k): v for k, v in (bindings or {}).items()}
     iterative_paths(prepared.compiled.algebra)  # p* and p+ without deep recursion
     try:
-        # A store with its own SPARQL engine (Oxigraph store, remote endpoint: see
-        # qegraph.backends) gets the text; rdflib's evaluator would walk its triples one by one.
-        native = getattr(graph.store, "native_sparql", False)
+        # rdflib's evaluator would walk a native store's triples one by one: give it the text.
         result = graph.query(prepared.text if native else prepared.compiled, initBindings=init)
         if prepared.kind == "ASK":
             return QueryResult("ASK", boolean=bool(result.askAnswer), graph_queried=graph)

@@ -1,0 +1,195 @@
+"""Queries built so that rdflib (the check) and Oxigraph (the engine) read them differently.
+
+A query may hide a ``SERVICE`` from rdflib's parser (inside a comment that Oxigraph ends at a CR,
+behind ``\\u`` escapes that the two expand differently) while Oxigraph runs it. Each case points
+at a loopback listener that must receive zero connections, on every backend: memory, ``--store``
+(where the query also runs in a child without network) and ``--endpoint`` (a real Oxigraph
+server, which would run the SERVICE itself: the check must refuse before sending).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qegraph.errors import NetworkRefusedError, QueryError
+from qegraph.oxstore import open_read_only, stoppable_query
+from qegraph.sparql import check_query, engine_text, prepare_query
+
+from .servers import oxigraph_server  # noqa: F401 - the fixture
+from .test_hostile_network import Listener, listener  # noqa: F401 - the fixture
+
+
+def hiding_forms(url: str) -> dict[str, str]:
+    """One query per way of hiding ``SERVICE <url>`` from rdflib that an engine still reads."""
+    service = f"SERVICE <{url}> {{ ?a ?b ?c }}"
+    escaped = "".join(f"\\u{ord(c):04X}" for c in "SERVICE")
+    return {
+        "CR ends the comment": f"SELECT ?s WHERE {{ ?s ?p ?o # note\r {service}\n }} LIMIT 1",
+        "escaped CR in a comment": f"SELECT ?s WHERE {{ ?s ?p ?o # x\\u000D {service}\n }}",
+        "escaped LF in a comment": f"SELECT ?s WHERE {{ ?s ?p ?o # x\\u000a {service}\n }}",
+        "8-digit escape": f"SELECT ?s WHERE {{ ?s ?p ?o # x\\U0000000D {service}\n }}",
+        "escaped keyword": f"SELECT ?s WHERE {{ ?s ?p ?o {escaped} <{url}> {{ ?a ?b ?c }} }}",
+        "escape with plus (Rust hex)": f"SELECT ?s WHERE {{ ?s ?p ?o # \\u+00D {service}\n }}",
+        "ASK form": f"ASK {{ # \r {service}\n }}",
+        "CONSTRUCT form": f"CONSTRUCT {{ ?a ?b ?c }} WHERE {{ # \r {service}\n }}",
+        "SELECT * form": f"SELECT * WHERE {{ ?s ?p ?o # \r {service}\n }}",
+        "inside OPTIONAL": f"SELECT ?s {{ ?s ?p ?o OPTIONAL {{ # \r {service}\n }} }}",
+        "SERVICE SILENT": f"SELECT ?s {{ # \r SERVICE SILENT <{url}> {{ ?a ?b ?c }}\n }}",
+        "hash in an IRI then CR": f"SELECT ?s {{ ?s <urn:x#y> ?o # \r {service}\n }}",
+    }
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    from qegraph.backends import StoreBackend
+
+    folder = tmp_path_factory.mktemp("disagree") / "store"
+    StoreBackend(folder).load()
+    return folder
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qegraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+@pytest.mark.parametrize("case", sorted(hiding_forms("http://x")))
+def test_the_check_refuses_every_hidden_service(case: str, listener: Listener) -> None:  # noqa: F811
+    text = hiding_forms(f"http://127.0.0.1:{listener.port}/sparql")[case]
+    with pytest.raises(NetworkRefusedError):
+        check_query(text)
+    with pytest.raises(NetworkRefusedError):
+        prepare_query(text)
+    assert listener.count() == 0
+
+
+def test_every_backend_refuses_every_hidden_service(
+    store: Path,
+    listener: Listener,  # noqa: F811
+    oxigraph_server,  # noqa: F811
+) -> None:
+    from qegraph.backends import EndpointBackend, MemoryBackend, StoreBackend
+    from qegraph.exporting import select_graph
+    from qegraph.sparql import run_query
+
+    url = f"http://127.0.0.1:{listener.port}/sparql"
+    endpoint = EndpointBackend(oxigraph_server.query_url)
+    endpoint.load()
+    graphs = {
+        "memory": MemoryBackend().graph(),
+        "store": StoreBackend(store).graph(),
+        "endpoint": endpoint.graph(),
+    }
+    for case, text in hiding_forms(url).items():
+        for name, graph in graphs.items():
+            with pytest.raises(NetworkRefusedError):
+                run_query(graph, text, timeout=10)
+                pytest.fail(f"{case} ran on {name}")
+        with pytest.raises(NetworkRefusedError):
+            select_graph(graphs["store"], construct=text)
+    assert listener.count() == 0
+
+
+@pytest.mark.parametrize("case", ["CR ends the comment", "escaped keyword"])
+def test_the_command_line_says_so_in_one_line_with_exit_3(
+    case: str,
+    store: Path,
+    listener: Listener,  # noqa: F811
+    oxigraph_server,  # noqa: F811
+) -> None:
+    text = hiding_forms(f"http://127.0.0.1:{listener.port}/sparql")[case]
+    for option in ([], ["--store", str(store)], ["--endpoint", oxigraph_server.query_url]):
+        query = run_cli(*option, "query", text, "--timeout", "10")
+        assert query.returncode == 3, (option, query.stderr)
+        assert "Traceback" not in query.stderr and "TypeError" not in query.stderr
+        assert query.stderr.startswith("Error: ") and query.stderr.count("\n") == 1
+    export = run_cli("--store", str(store), "export", "--construct", text, "--format", "nt")
+    assert export.returncode == 3 and export.stdout == "", export.stderr
+    assert listener.count() == 0
+
+
+class QuietListener:
+    """A listening socket with no thread (store queries fork only in a single-threaded process):
+    the kernel queues connections, counted afterwards by accepting without blocking."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+
+    def count(self) -> int:
+        self.sock.setblocking(False)
+        found = 0
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except BlockingIOError:
+                return found
+            found += 1
+            conn.close()
+
+
+@pytest.fixture()
+def quiet() -> Iterator[QuietListener]:
+    server = QuietListener()
+    yield server
+    server.sock.close()
+
+
+def test_a_store_query_the_check_missed_still_cannot_connect(
+    store: Path, quiet: QuietListener
+) -> None:
+    """The engine itself has no network: the isolated child is the second line of defence."""
+    assert threading.active_count() == 1
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{quiet.port}/s> {{ ?a ?b ?c }} }}"
+    with pytest.raises(NetworkRefusedError, match="tried to reach the network"):
+        stoppable_query(open_read_only(store), text)
+    assert quiet.count() == 0
+
+
+def test_allow_network_lets_the_store_query_connect(store: Path, quiet: QuietListener) -> None:
+    """The listener does see a connection when one is allowed (the test above can fail)."""
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{quiet.port}/s> {{ ?a ?b ?c }} }}"
+    from qegraph.errors import QueryTimeoutError
+    from qegraph.limits import time_limit
+
+    # The listener never answers: the query waits until the time limit kills its child.
+    with pytest.raises(QueryTimeoutError), time_limit(3):
+        stoppable_query(open_read_only(store), text, allow_network=True)
+    assert quiet.count() >= 1
+
+
+def test_escapes_that_agree_still_run_everywhere(store: Path) -> None:
+    text = 'SELECT ?s WHERE { ?s skos:prefLabel "\\u7D20\\u8D28\\u6559\\u80B2"@zh-Hans }'
+    backends = ([], ["--store", str(store)])
+    outputs = {run_cli(*o, "query", text, "--format", "csv").stdout for o in backends}
+    assert outputs == {"s\nhttps://w3id.org/qegraph/quality-education\n"}
+
+
+def test_escapes_that_spell_escapes_are_refused() -> None:
+    with pytest.raises(NetworkRefusedError, match="further escapes"):
+        check_query("SELECT ?s { ?s ?p ?o } # \\u005Cu000a SERVICE <x:y> {}")
+
+
+def test_oxigraph_and_rdflib_must_agree_on_the_form() -> None:
+    with pytest.raises(QueryError):
+        check_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 ; ASK {}")
+
+
+def test_engine_text_matches_oxigraph_on_known_escapes() -> None:
+    assert engine_text("\\u0041\\U00000042\\u+043\\\\u0044\\u004") == "ABC\\\\u0044\\u004"
+    assert engine_text("#a\rb") == "#a\nb"
