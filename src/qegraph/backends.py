@@ -71,6 +71,7 @@ __all__ = [
     "MemoryBackend",
     "StoreBackend",
     "open_backend",
+    "store_lock",
 ]
 
 
@@ -467,6 +468,65 @@ def _remove_stale(parent: Path, name: str) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _store_failure(target: Path, err: OSError) -> str:
+    """One line for a store write that failed (read-only folder, full disk...)."""
+    from .atomic import _WRITE_ERRORS
+    from .errors import shown_path
+
+    why = _WRITE_ERRORS.get(err.errno or 0) or err.strerror or str(err)
+    return f"cannot write the store {shown_path(target)} ({why}); the store is unchanged"
+
+
+@contextlib.contextmanager
+def store_lock(
+    target: Path,
+    *,
+    timeout: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold the exclusive write lock of the store at ``target`` for the block.
+
+    A load reads the store's other graphs, builds a new store and swaps it in; two loads at
+    once would each swap in a store without the other's graph. The lock is ``fcntl.flock`` on
+    ``.NAME.lock`` beside the store folder (not inside it: each load replaces the folder by a
+    rename). The holder writes its pid there; a waiting load says "waiting for the lock held
+    by pid N" through ``on_wait`` and gives up with :class:`BackendError` (exit 5) after
+    ``timeout`` seconds. The kernel drops the lock when its process dies, however it dies.
+    """
+    import fcntl
+
+    from .errors import shown_path
+
+    lock_path = target.with_name(f".{target.name}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise BackendError(_store_failure(target, err)) from None
+    try:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise BackendError(
+                        f"the store {shown_path(target)} is being loaded by pid {holder}; "
+                        f"gave up waiting after {timeout:g} s (--lock-timeout)"
+                    ) from None
+                if not told and on_wait is not None:
+                    on_wait(f"waiting for the lock held by pid {holder} on {shown_path(target)}")
+                    told = True
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -497,9 +557,20 @@ class StoreBackend(Backend):
     (queries, ``qegraph serve``) can read it at once.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, graph_iri: str = DEFAULT_GRAPH) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        graph_iri: str = DEFAULT_GRAPH,
+        lock_timeout: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.graph_iri = graph_iri
+        #: Seconds ``load`` waits for another load of the same store (None: for ever).
+        self.lock_timeout = lock_timeout
+        #: Told "waiting for the lock held by pid N" when ``load`` has to wait.
+        self.on_wait = on_wait
         self._graph: Graph | None = None
 
     def describe(self) -> str:
@@ -523,8 +594,6 @@ class StoreBackend(Backend):
         bundled: bool = True,
         progress: Progress | None = None,
     ) -> LoadReport:
-        import pyoxigraph as ox
-
         start = time.perf_counter()
         sources = _sources(files, bundled)
         target = self.path
@@ -535,6 +604,19 @@ class StoreBackend(Backend):
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
             raise BackendError(f"{target}: folder {parent} does not exist")
+        with store_lock(target, timeout=self.lock_timeout, on_wait=self.on_wait):
+            return self._load_locked(sources, target, parent, start, progress)
+
+    def _load_locked(
+        self,
+        sources: list[tuple[Any, str, int]],
+        target: Path,
+        parent: Path,
+        start: float,
+        progress: Progress | None,
+    ) -> LoadReport:
+        import pyoxigraph as ox
+
         _remove_stale(parent, target.name)
         fresh = parent / f".{target.name}.qegraph-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         graph = graph_name(self.graph_iri)
@@ -556,6 +638,10 @@ class StoreBackend(Backend):
             store.flush()
             store = None  # closes it
             self._swap(fresh, target)
+        except OSError as err:
+            store = old = None
+            traceback.clear_frames(err.__traceback__)
+            raise BackendError(_store_failure(target, err)) from None
         except BaseException as err:
             # Close the half-built store before removing it: the traceback's frames hold it.
             store = old = None

@@ -765,6 +765,14 @@ def build(session: Session, out_dir: str) -> None:
     help="With --endpoint: its Graph Store Protocol URL (guessed for Oxigraph's /query).",
 )
 @click.option("--no-bundled", is_flag=True, help="Load only FILES, not the bundled ontology.")
+@click.option(
+    "--lock-timeout",
+    metavar="SECONDS",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="With --store: how long to wait for another load of the same store (exit 5 then).",
+)
 @pass_session
 def load_command(
     session: Session,
@@ -772,16 +780,25 @@ def load_command(
     graph_iri: str | None,
     gsp: str | None,
     no_bundled: bool,
+    lock_timeout: float,
 ) -> None:
     """Write the bundled ontology and FILES into the --store or --endpoint backend.
 
     The named graph is replaced as a whole, so running the same load twice changes nothing.
     An interrupted or failed load leaves the store as it was. Without --store or --endpoint,
     the files are only parsed and checked.
+
+    With --store, one load runs at a time: another waits for the lock (it says which pid holds
+    it) for --lock-timeout seconds. Ctrl-C stops a store load at its next read of input; once
+    the input is read, Oxigraph's bulk loader finishes its current write step (seconds on big
+    files) before the load stops, and the store is unchanged.
     """
     if graph_iri is not None:
         session.graph_iri = graph_iri
     backend = session.backend(gsp=gsp)
+    if hasattr(backend, "lock_timeout"):  # a store: one load at a time, the others wait
+        backend.lock_timeout = lock_timeout
+        backend.on_wait = lambda message: click.echo(printable(message), err=True)
     files = (*session.data, *files)
     bundled = not no_bundled
     if sys.stderr.isatty():
