@@ -1,4 +1,4 @@
-"""Store writers at once, a read-only store, and every loader path applying the same input checks."""
+"""Store writers at once, a read-only store, every loader path applying the same input checks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 
 from qegraph.backends import StoreBackend, store_lock
 from qegraph.errors import BackendError
+
+from .servers import oxigraph_server  # noqa: F401 - the fixture
 
 
 def cli(*args: str, **kw) -> subprocess.Popen[str]:
@@ -113,3 +115,80 @@ def test_loading_a_read_only_store_is_one_line_with_exit_5(read_only_mount: Path
     query = cli("--store", str(store), "query", "ASK { ?s ?p ?o }", "--format", "json")
     assert query.wait(timeout=120) == 0
     assert query.stdout.read() == '{"head": {}, "boolean": true}\n'
+
+
+# --- the same checks on every loader path -------------------------------------------------
+
+
+def deep_turtle(depth: int) -> str:
+    return "<urn:a> <urn:p> " + "[ <urn:q> " * depth + "<urn:r>" + " ]" * depth + " .\n"
+
+
+def deep_jsonld(depth: int) -> str:
+    return '{"@id": "urn:a", "urn:p": ' + '{"urn:q": ' * depth + '"x"' + "}" * depth + "}"
+
+
+def deep_xml(depth: int) -> str:
+    inner = '<rdf:Description rdf:about="urn:a"><q:p rdf:parseType="Resource">' * depth
+    close = "</q:p></rdf:Description>" * depth
+    return (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:q="urn:q#">'
+        f"{inner}{close}</rdf:RDF>"
+    )
+
+
+HOSTILE_FILES = {
+    "deep.ttl": (deep_turtle(100_000), "nesting too deep at"),
+    "deep.trig": ("<urn:g> { " + deep_turtle(5_000) + " }", "nesting too deep at"),
+    "deep.jsonld": (deep_jsonld(10_000), "nesting too deep at"),
+    "deep.rdf": (deep_xml(2_000), "nesting too deep at"),
+    "long-literal.ttl": (
+        '<urn:a> <urn:p> "' + "x" * (17 * 1024 * 1024) + '" .\n',
+        "over the parser limit of 16 MiB",
+    ),
+    "long-literal.nt": (
+        '<urn:a> <urn:p> "' + "y" * (17 * 1024 * 1024) + '" .\n',
+        "over the parser limit of 16 MiB",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    for name, (text, _why) in HOSTILE_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_every_loader_path_refuses_the_same_files_in_one_line(
+    name: str,
+    hostile_files: Path,
+    tmp_path: Path,
+    oxigraph_server,  # noqa: F811
+) -> None:
+    path = str(hostile_files / name)
+    why = HOSTILE_FILES[name][1]
+    store = tmp_path / "store"
+    paths = {
+        "--data": ["--data", path, "stats"],
+        "--store load": ["--store", str(store), "load", path],
+        "--endpoint load": [
+            "--endpoint",
+            oxigraph_server.query_url,
+            "--graph",
+            "urn:g:h",
+            "load",
+            path,
+        ],
+        "validate FILE": ["validate", path],
+    }
+    for label, args in paths.items():
+        done = cli(*args)
+        code = done.wait(timeout=300)
+        err = done.stderr.read()
+        assert code == 2, (label, err[-500:])
+        assert err.count("\n") == 1 and err.startswith("Error: ") and why in err, (label, err)
+        assert "Traceback" not in err
+    assert not store.exists()

@@ -51,6 +51,7 @@ from rdflib.query import Result
 from rdflib.store import Store
 
 from .errors import BackendError, InputError, QueryError
+from .limits import token_too_large
 from .namespaces import PREFIXES, bind_prefixes, language_tag
 from .oxstore import (
     DEFAULT_GRAPH,
@@ -83,13 +84,16 @@ Progress = Callable[[int], None]
 
 _TRIPLE_FORMATS = {"turtle", "nt", "xml", "json-ld", "n3"}
 
-#: Formats whose Oxigraph parsers can be crashed or blown up by a hostile file (deep JSON-LD
-#: nesting overflows the stack; RDF/XML entities expand): the loader's checks run first.
-_PRECHECKED_FORMATS = {"xml", "json-ld", "n3"}
+#: Formats without brackets, entities or contexts: nothing for the loader's checks to find
+#: (their size is checked on its own), so they stream into the store unread.
+_UNCHECKED_FORMATS = {"nt", "nquads"}
 
 
 def _precheck(source: Any, fmt: str) -> None:
-    if fmt in _PRECHECKED_FORMATS and isinstance(source, (str, os.PathLike)):
+    """The same checks as ``--data`` (:func:`qegraph.loading.check_input`: size, nesting depth,
+    RDF/XML DOCTYPE, JSON-LD contexts) before a store or endpoint parser sees the file: a
+    store would keep what ``--data`` refuses, and every export of it would then fail."""
+    if fmt not in _UNCHECKED_FORMATS and isinstance(source, (str, os.PathLike)):
         from .loading import check_input
 
         check_input(source, format=fmt)
@@ -260,6 +264,8 @@ def _write_sources(
                 raise InputError(_syntax_error(display, err, source)) from None
             except (ValueError, OSError) as err:
                 raise InputError(f"{display}: {err}") from None
+            except MemoryError:
+                raise InputError(token_too_large(display)) from None
         done += size
         if progress is not None:
             progress(done)
@@ -491,40 +497,53 @@ def store_lock(
     ``.NAME.lock`` beside the store folder (not inside it: each load replaces the folder by a
     rename). The holder writes its pid there; a waiting load says "waiting for the lock held
     by pid N" through ``on_wait`` and gives up with :class:`BackendError` (exit 5) after
-    ``timeout`` seconds. The kernel drops the lock when its process dies, however it dies.
+    ``timeout`` seconds. The kernel drops the lock when its process dies, however it dies;
+    the file is removed when the lock is released.
     """
     import fcntl
 
     from .errors import shown_path
 
     lock_path = target.with_name(f".{target.name}.lock")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise BackendError(_store_failure(target, err)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise BackendError(
+                    f"the store {shown_path(target)} is being loaded by pid {holder}; "
+                    f"gave up waiting after {timeout:g} s (--lock-timeout)"
+                ) from None
+            if not told and on_wait is not None:
+                on_wait(f"waiting for the lock held by pid {holder} on {shown_path(target)}")
+                told = True
+            time.sleep(0.05)
+            continue
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed the file as we opened it: take the new one
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise BackendError(_store_failure(target, err)) from None
-    try:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise BackendError(
-                        f"the store {shown_path(target)} is being loaded by pid {holder}; "
-                        f"gave up waiting after {timeout:g} s (--lock-timeout)"
-                    ) from None
-                if not told and on_wait is not None:
-                    on_wait(f"waiting for the lock held by pid {holder} on {shown_path(target)}")
-                    told = True
-                time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        os.close(fd)  # releases the lock
+        # Removed while still held, so that no one can lock the old file after us (the
+        # inode check above); a lock file killed with its process stays, harmless.
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+        os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -1106,6 +1125,8 @@ class EndpointBackend(Backend):
                         raise InputError(_syntax_error(display, err, source)) from None
                     except (ValueError, OSError) as err:
                         raise InputError(f"{display}: {err}") from None
+                    except MemoryError:
+                        raise InputError(token_too_large(display)) from None
                 body.write(data)
                 triples += data.count(b"\n")
             length = body.tell()
