@@ -298,6 +298,9 @@ def probe_query(text: str, *, timeout: float) -> tuple[str, str] | None:
 
         try:
             found = ox.Store().query(text, prefixes=PREFIXES)
+            if not isinstance(found, ox.QueryBoolean):
+                # Answers are lazy: a SERVICE is only called when the first one is read.
+                next(iter(found), None)  # type: ignore[call-overload]
         except SyntaxError as err:
             return b"syntax\n" + str(err).encode("utf-8", "replace")
         except (OSError, RuntimeError) as err:

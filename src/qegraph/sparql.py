@@ -213,58 +213,82 @@ def prepare_query(
     kind = _KINDS.get(compiled.algebra.name, compiled.algebra.name)
     star = kind == "SELECT" and "projection" not in parsed[1]
     prepared = PreparedQuery(text=text, kind=kind, compiled=compiled, select_star=star)
-    view = engine_text(text)
-    if view != text and not _as_engine:
-        # An engine reads the escapes once and ends a comment at CR as well as LF; rdflib does
-        # neither. Both readings must pass the checks and agree on everything that matters.
-        if re.search(r"\\[uU]", view):
-            raise NetworkRefusedError(
-                "the query's \\u escapes spell further escapes, which SPARQL engines read "
-                "differently; refused (write the characters themselves)"
-            )
+    view = text if _as_engine else engine_text(text)
+    if view != text:
+        # Oxigraph reads escapes only in strings and IRIs and ends a comment at CR as well as
+        # LF; rdflib does neither. Both readings must pass the checks and agree on what matters.
         try:
             engine = prepare_query(view, allow_network=allow_network, _as_engine=True)
         except QueryError as err:
             raise NetworkRefusedError(
-                "rdflib and a SPARQL engine read this query differently (once its \\u escapes "
-                f"and line ends are read as the SPARQL standard says, it fails: {err}); refused"
+                "rdflib and Oxigraph read this query differently (read as Oxigraph reads "
+                f"escapes and comments, it fails: {err}); refused"
             ) from None
-        _agree(prepared, engine, "the SPARQL standard's reading (escapes, line ends)")
+        _agree(prepared, engine, "Oxigraph (escapes, comments)")
     return prepared
 
 
 def engine_text(text: str) -> str:
-    r"""``text`` as a SPARQL engine reads it before parsing: what decides what the query does.
+    r"""``text`` rewritten so that rdflib reads it as Oxigraph does: the text to check.
 
-    SPARQL 1.1 §19.2 expands codepoint escapes (``\uXXXX``, ``\UXXXXXXXX``) over the whole text,
-    comments and IRIs included, before the grammar applies; Oxigraph does it once, left to right,
-    keeps ``\\`` as it is, and reads four (eight) characters as hexadecimal the way Rust does
-    (a leading ``+`` included). A comment ends at CR or LF. rdflib expands escapes its own way
-    and ends comments at LF only, so a query can hide a ``SERVICE`` from it: this is the text to
-    check instead. Line ends become LF here (they only end comments and separate tokens).
+    The two parsers disagree on escapes and comments. rdflib expands ``\uXXXX`` escapes over the
+    whole text before parsing (so ``"\u0022 # "`` ends a string early and hides the rest of the
+    line in a comment), while Oxigraph expands them only inside strings and IRIs; Oxigraph ends
+    a comment at CR as well as LF, rdflib at LF only. Here each token is cut out the way Oxigraph
+    cuts it: a string holding a backslash becomes ``"s"`` (its value does not change what the
+    query does), an IRI's escapes are expanded, and a comment holding a CR or a backslash
+    becomes a line end. An escape anywhere else, which Oxigraph rejects, is refused.
 
-    >>> engine_text("SELECT * { ?s ?p ?o # \\u000a SERVICE <x:y> {} }")
-    'SELECT * { ?s ?p ?o # \n SERVICE <x:y> {} }'
-    >>> engine_text('"\\\\u0041" \\U00000042 \\u+041')
-    '"\\\\u0041" B A'
+    >>> engine_text('SELECT * { ?s ?p "\\u0022 # " SERVICE <x:y> {} }')
+    'SELECT * { ?s ?p "s" SERVICE <x:y> {} }'
+    >>> engine_text("ASK { # a\r SERVICE <x:\\u0079> {} }")
+    'ASK { \n SERVICE <x:y> {} }'
     """
-    if "\\" in text:
-        text = _CODEPOINT.sub(_expand_codepoint, text)
-    return text.replace("\r", "\n")
+    if "\\" not in text and "\r" not in text:
+        return text
+    out = []
+    for match in _TOKENS.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "string":
+            out.append('"s"' if "\\" in token else token)
+        elif kind == "iri":
+            out.append(_iri_view(token))
+        elif kind == "comment":
+            out.append("\n" if "\\" in token or "\r" in token else token)
+        else:
+            if re.search(r"\\[uU]", token):
+                raise NetworkRefusedError(
+                    "the query has a \\u escape outside strings and IRIs, which SPARQL engines "
+                    "read differently; refused (write the character itself)"
+                )
+            out.append(token)
+    return "".join(out)
 
 
-_CODEPOINT = re.compile(r"\\(?:u(.{0,4})|U(.{0,8})|.)?", re.DOTALL)
+# How Oxigraph cuts a query into tokens, as far as strings, IRIs and comments go.
+_TOKENS = re.compile(
+    r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+    r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*")'
+    r'|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
+    r"|(?P<comment>#[^\r\n]*\r?)"
+    r"|(?P<code>[^'\"<#]+|.)",
+    re.DOTALL,
+)
 
 
-def _expand_codepoint(match: re.Match[str]) -> str:
-    digits = match.group(1) if match.group(1) is not None else match.group(2)
-    width = 4 if match.group(1) is not None else 8
-    if digits is None or len(digits) < width or not re.fullmatch(r"\+?[0-9A-Fa-f]+", digits):
-        return match.group(0)
-    value = int(digits, 16)
-    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-        return match.group(0)
-    return chr(value)
+def _iri_view(token: str) -> str:
+    if "\\" not in token:
+        return token
+    expanded = re.sub(
+        r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+        lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)),
+        token[1:-1],
+    )
+    if re.search(r'[<>"{}|^`\\\x00-\x20\ud800-\udfff]', expanded):
+        return token  # Oxigraph rejects such an IRI; rdflib will say why
+    return f"<{expanded}>"
 
 
 def _signature(prepared: PreparedQuery) -> tuple[Any, ...]:
@@ -311,7 +335,7 @@ def check_query(text: str, *, allow_network: bool = False, probe: bool = True) -
 
     >>> check_query("SELECT ?s WHERE { ?s ?p ?o }").kind
     'SELECT'
-    >>> check_query("SELECT ?s { ?s ?p ?o # \r SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    >>> check_query("SELECT ?s { ?s ?p ?o # \\r SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }\\n}")
     Traceback (most recent call last):
     ...
     qegraph.errors.NetworkRefusedError: SPARQL SERVICE <http://127.0.0.1:9/> is refused: ...
