@@ -192,3 +192,23 @@ def test_every_loader_path_refuses_the_same_files_in_one_line(
         assert err.count("\n") == 1 and err.startswith("Error: ") and why in err, (label, err)
         assert "Traceback" not in err
     assert not store.exists()
+
+
+def test_the_store_fuzz_target_agrees_on_fixtures_and_structures() -> None:
+    import importlib.util
+
+    script = Path(__file__).parent.parent / "scripts" / "fuzz_load.py"
+    spec = importlib.util.spec_from_file_location("fuzz_load", script)
+    assert spec is not None and spec.loader is not None
+    fuzz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz)
+    fixtures = Path(__file__).parent / "fixtures"
+    checked = 0
+    for text in fuzz._structures().values():
+        fuzz.check_one_input(text.encode("utf-8"), ".ttl", store=True)
+        checked += 1
+    for path in sorted(fixtures.glob("hostile-*"))[:12]:
+        if path.suffix in (".ttl", ".nt", ".rdf", ".jsonld"):
+            fuzz.check_one_input(path.read_bytes(), path.suffix, store=True)
+            checked += 1
+    assert checked >= 10

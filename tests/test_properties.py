@@ -318,7 +318,7 @@ def hidden_services(draw) -> str:
     before = draw(st.sampled_from(["", "OPTIONAL { ?s ?p ?o }", "BIND(1 AS ?one)"]))
     form = draw(st.sampled_from(["SELECT *", "SELECT ?a", "ASK", "CONSTRUCT { ?a ?b ?c }"]))
     return (
-        f"{form} WHERE {{ {before} {opener}{ending} {keyword} <http://127.0.0.1:9/sparql> "
+        f"{form} WHERE {{ {before} {opener}{ending} {keyword} <http://127.0.0.1:45678/sparql> "
         "{ ?a ?b ?c }\n }"
     )
 

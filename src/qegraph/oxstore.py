@@ -306,7 +306,10 @@ def probe_query(text: str, *, timeout: float) -> tuple[str, str] | None:
         except (OSError, RuntimeError) as err:
             message = str(err)
             lowered = message.lower()
-            network = "unreachable" in lowered or "service" in lowered or "dns" in lowered
+            network = any(
+                word in lowered
+                for word in ("unreachable", "service", "dns", "http", "port", "connect")
+            )
             return (b"network\n" if network else b"error\n") + message.encode("utf-8", "replace")
         if isinstance(found, ox.QuerySolutions):
             names = json.dumps([v.value for v in found.variables])
