@@ -289,7 +289,13 @@ EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", 
     "--lang", default="en", show_default=True, help="Label language in tables (en or zh-Hans)."
 )
 @click.option("--reason", is_flag=True, help="Answer over the OWL RL closure (inferred triples).")
-@click.option("--allow-network", is_flag=True, help="Permit SERVICE (federated queries).")
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Permit SERVICE (federated queries). Without it, --store queries also run in a child "
+    "without network (a network namespace); where the system refuses namespaces, the query "
+    "check alone keeps the network out.",
+)
 @click.option(
     "--timeout",
     default=30.0,

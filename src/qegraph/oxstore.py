@@ -6,9 +6,10 @@ big store. :func:`answer` runs such a query in Oxigraph and prints the answer wi
 rdflib (0.1 s of imports, more than most queries take). Queries it cannot answer the same way as
 the full path (:func:`qegraph.formatting.answer` over :class:`qegraph.backends.StoreBackend`) are
 handed back (it returns None): any mention of ``SERVICE`` or ``FROM``, which the full path refuses
-or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; codepoint escapes (``\\u0053ERVICE``),
-which Oxigraph expands before parsing; and any query Oxigraph rejects, so that the full path words
-the error (with line and column) and refuses updates.
+or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; codepoint escapes, which rdflib and
+Oxigraph read differently (:func:`qegraph.sparql.check_query` sorts that out); and any query
+Oxigraph rejects, so that the full path words the error (with line and column) and refuses
+updates. Either way the query runs in a child without network (:func:`stoppable_query`).
 
 >>> import tempfile, pathlib
 >>> from qegraph.backends import StoreBackend
@@ -53,10 +54,10 @@ DEFAULT_GRAPH = "https://w3id.org/qegraph/graph"
 IN_QUERY_PROCESS = False
 
 # What only the full path may run: SERVICE reaches the network (Oxigraph has an HTTP client),
-# FROM is refused there, CONSTRUCT/DESCRIBE answers are written by rdflib, and Oxigraph expands
-# \uXXXX escapes anywhere in the text, so they could spell any keyword. A word inside a string
-# or an IRI only costs the slower path. Updates need no entry: Oxigraph's query parser rejects
-# them, and the full path then refuses them with its own message.
+# FROM is refused there, CONSTRUCT/DESCRIBE answers are written by rdflib, and \uXXXX escapes
+# are read differently by rdflib and Oxigraph (the full path's check_query handles them). A
+# word inside a string or an IRI only costs the slower path. Updates need no entry: Oxigraph's
+# query parser rejects them, and the full path then refuses them with its own message.
 _FULL_PATH_ONLY = re.compile(r"(?i)\\u|\b(?:service|from|construct|describe)\b")
 # A line whose first character is # is a comment, or else text inside a long string: either way
 # no keyword, so the competency question a named query opens with may say "from".
