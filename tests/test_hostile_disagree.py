@@ -236,3 +236,17 @@ def test_the_query_fuzz_target_passes_its_seed_corpus() -> None:
             fuzz.check_one_query(seeds["cr-comment.rq"].encode("utf-8"))
     finally:
         sparql.check_query = real
+
+
+def test_a_library_caller_of_the_store_graph_gets_no_network_by_default(
+    store: Path, quiet: QuietListener
+) -> None:
+    """graph.query() outside run_query (no check at all) still runs without network."""
+    from qegraph.backends import StoreBackend
+
+    assert threading.active_count() == 1
+    graph = StoreBackend(store).graph()
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{quiet.port}/s> {{ ?a ?b ?c }} }}"
+    with pytest.raises(NetworkRefusedError):
+        list(graph.query(text))
+    assert quiet.count() == 0

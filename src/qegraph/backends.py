@@ -411,12 +411,12 @@ def _oxigraph_store_class() -> type:
             if not isinstance(query, str) or kw:
                 raise NotImplementedError  # rdflib evaluates it over triples() instead
             try:
-                from .safety import network_blocked
+                from .safety import network_allowed
 
                 answer = stoppable_query(
                     self._inner,
                     query,
-                    allow_network=not network_blocked(),
+                    allow_network=network_allowed(),
                     use_default_graph_as_union=queryGraph == "__UNION__",
                     default_graph=None if queryGraph == "__UNION__" else self.ox_graph,
                     prefixes=dict(self._namespace_for_prefix, **(initNs or {})),
