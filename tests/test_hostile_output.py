@@ -135,3 +135,16 @@ def test_a_regular_file_is_still_replaced_atomically(tmp_path: Path) -> None:
     assert target.read_bytes() == b"new"
     assert target.stat().st_ino != inode  # renamed into place, not rewritten
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_standard_output_on_a_full_device_is_one_line_with_exit_2() -> None:
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "qegraph", "stats"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert result.stderr == "Error: no space left on the device\n"

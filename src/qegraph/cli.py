@@ -107,6 +107,18 @@ class QegraphGroup(click.Group):
             # The reader went away (`qegraph export | head`): not an error of ours.
             sys.stderr.close()
             ctx.exit(0)
+        except MemoryError:
+            # A last line of defence: the loaders' own limits should have refused the input.
+            click.echo("Error: out of memory; the input is too large for this machine", err=True)
+            ctx.exit(2)
+        except OSError as err:
+            from .atomic import _WRITE_ERRORS
+
+            if err.errno not in _WRITE_ERRORS:
+                raise
+            where = f"{printable(str(err.filename))}: " if err.filename else ""
+            click.echo(f"Error: {where}{_WRITE_ERRORS[err.errno]}", err=True)
+            ctx.exit(2)
 
 
 def data_option(func: Callable[..., Any]) -> Callable[..., Any]:
