@@ -277,3 +277,157 @@ def test_iterative_paths_answer_what_rdflib_answers(graph, path, pattern):
     expected = {tuple(sorted(row.asdict().items())) for row in graph.query(plain)}
     found = {tuple(sorted(row.asdict().items())) for row in graph.query(rewritten)}
     assert found == expected
+
+
+# --- parser disagreement: the check reads a query as the engine does ----------------------
+
+
+@st.composite
+def escaped(draw, text: str) -> str:
+    """``text`` with any of its characters written as a SPARQL codepoint escape."""
+    out = []
+    for char in text:
+        form = draw(st.sampled_from(["plain", "u", "U"]))
+        if form == "u":
+            out.append(f"\\u{ord(char):04x}" if draw(st.booleans()) else f"\\u{ord(char):04X}")
+        elif form == "U":
+            out.append(f"\\U{ord(char):08X}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@st.composite
+def hidden_services(draw) -> str:
+    """A query whose group may or may not hold a live SERVICE, depending on how a string or a
+    comment before it ends (an escaped quote, CR, LF, escaped line ends...)."""
+    quote = draw(st.sampled_from(['"', "'", '"' * 3, "'" * 3]))
+    opener = draw(
+        st.sampled_from(
+            [
+                "#" + draw(st.sampled_from(["", " note", " <urn:a#b>", ' "x'])),
+                f"?s ?p {quote}{draw(escaped(quote))} #",
+                f"?s ?p {quote}#{quote}",
+                f"FILTER(?o != {quote}{draw(escaped(quote))}) #",
+            ]
+        )
+    )
+    line_end = draw(st.sampled_from(["\r", "\n", "\r\n", " ", "x", "\t", "\u2028"]))
+    ending = draw(escaped(line_end))
+    keyword = draw(st.sampled_from(["SERVICE", "service", "SeRvIcE"]))
+    before = draw(st.sampled_from(["", "OPTIONAL { ?s ?p ?o }", "BIND(1 AS ?one)"]))
+    form = draw(st.sampled_from(["SELECT *", "SELECT ?a", "ASK", "CONSTRUCT { ?a ?b ?c }"]))
+    return (
+        f"{form} WHERE {{ {before} {opener}{ending} {keyword} <http://127.0.0.1:45678/sparql> "
+        "{ ?a ?b ?c }\n }"
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=hidden_services())
+def test_the_check_refuses_whatever_oxigraph_would_run_as_a_service(text):
+    """Ground truth from the engine: Oxigraph runs the query over an empty store in a child
+    without network, and tries to connect iff it reads a live SERVICE: the check must then
+    refuse. A query Oxigraph cannot parse never runs; one it reads without a SERVICE may pass
+    the check, but the check never runs a SERVICE that is not there either."""
+    from qegraph.errors import NetworkRefusedError, QueryError
+    from qegraph.oxstore import probe_query
+    from qegraph.sparql import _walk, check_query
+
+    seen = probe_query(text, timeout=10)
+    assert seen is not None
+    if seen[0] == "network":
+        with pytest.raises(NetworkRefusedError):
+            check_query(text)
+        return
+    with contextlib.suppress(QueryError, NetworkRefusedError):
+        prepared = check_query(text)
+        assert seen[0] != "syntax"
+        names = {getattr(n, "name", None) for n in _walk(prepared.compiled.algebra)}
+        assert "ServiceGraphPattern" not in names
+
+
+# --- blank-node structures: every loader path applies the same checks ----------------------
+
+
+@st.composite
+def bnode_structures(draw) -> tuple[str, int]:
+    """Turtle with nested blank nodes or collections, and its deepest nesting."""
+    depth = draw(st.integers(1, 160))
+    opener, closer = draw(st.sampled_from([("[ <urn:q> ", " ]"), ("( ", " )")]))
+    chain = draw(st.integers(0, 50))
+    links = "".join(f"_:b{i} <urn:p> _:b{i + 1} .\n" for i in range(chain))
+    text = f"<urn:a> <urn:p> {opener * depth}<urn:r>{closer * depth} .\n{links}"
+    return text, depth
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=bnode_structures())
+def test_memory_and_store_loads_accept_and_refuse_the_same_structures(case, tmp_path_factory):
+    from qegraph.backends import StoreBackend
+    from qegraph.errors import InputError
+
+    text, depth = case
+    folder = tmp_path_factory.mktemp("bnodes")
+    path = folder / "data.ttl"
+    path.write_text(text, encoding="utf-8")
+    outcomes = []
+    for loader in (
+        lambda: load([path], bundled=False),
+        lambda: StoreBackend(folder / "store").load([path], bundled=False),
+    ):
+        try:
+            loader()
+            outcomes.append("loaded")
+        except InputError as err:
+            assert "nesting too deep" in str(err)
+            outcomes.append("refused")
+    assert outcomes == ["loaded", "loaded"] if depth <= 100 else ["refused", "refused"]
+
+
+# --- concurrent writers --------------------------------------------------------------------
+
+
+@settings(max_examples=4, deadline=None)
+@given(
+    names=st.lists(
+        st.sampled_from(["urn:g:a", "urn:g:b", "urn:g:c", "urn:g:d"]),
+        min_size=2,
+        max_size=3,
+        unique=True,
+    )
+)
+def test_concurrent_store_loads_of_different_graphs_all_survive(names, tmp_path_factory):
+    import subprocess
+    import sys
+
+    import pyoxigraph as ox
+
+    folder = tmp_path_factory.mktemp("writers")
+    data = folder / "d.nt"
+    data.write_text("<urn:x:s> <urn:x:p> <urn:x:o> .\n", encoding="utf-8")
+    store = folder / "store"
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "qegraph",
+                "--store",
+                str(store),
+                "--graph",
+                name,
+                "load",
+                "--no-bundled",
+                str(data),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for name in names
+    ]
+    assert [p.wait(timeout=300) for p in procs] == [0] * len(names)
+    for p in procs:
+        p.stderr.close()
+    found = ox.Store.read_only(str(store))
+    assert sorted(g.value for g in found.named_graphs()) == sorted(names)

@@ -51,6 +51,7 @@ from rdflib.query import Result
 from rdflib.store import Store
 
 from .errors import BackendError, InputError, QueryError
+from .limits import token_too_large
 from .namespaces import PREFIXES, bind_prefixes, language_tag
 from .oxstore import (
     DEFAULT_GRAPH,
@@ -71,6 +72,7 @@ __all__ = [
     "MemoryBackend",
     "StoreBackend",
     "open_backend",
+    "store_lock",
 ]
 
 
@@ -82,13 +84,16 @@ Progress = Callable[[int], None]
 
 _TRIPLE_FORMATS = {"turtle", "nt", "xml", "json-ld", "n3"}
 
-#: Formats whose Oxigraph parsers can be crashed or blown up by a hostile file (deep JSON-LD
-#: nesting overflows the stack; RDF/XML entities expand): the loader's checks run first.
-_PRECHECKED_FORMATS = {"xml", "json-ld", "n3"}
+#: Formats without brackets, entities or contexts: nothing for the loader's checks to find
+#: (their size is checked on its own), so they stream into the store unread.
+_UNCHECKED_FORMATS = {"nt", "nquads"}
 
 
 def _precheck(source: Any, fmt: str) -> None:
-    if fmt in _PRECHECKED_FORMATS and isinstance(source, (str, os.PathLike)):
+    """The same checks as ``--data`` (:func:`qegraph.loading.check_input`: size, nesting depth,
+    RDF/XML DOCTYPE, JSON-LD contexts) before a store or endpoint parser sees the file: a
+    store would keep what ``--data`` refuses, and every export of it would then fail."""
+    if fmt not in _UNCHECKED_FORMATS and isinstance(source, (str, os.PathLike)):
         from .loading import check_input
 
         check_input(source, format=fmt)
@@ -259,6 +264,8 @@ def _write_sources(
                 raise InputError(_syntax_error(display, err, source)) from None
             except (ValueError, OSError) as err:
                 raise InputError(f"{display}: {err}") from None
+            except MemoryError:
+                raise InputError(token_too_large(display)) from None
         done += size
         if progress is not None:
             progress(done)
@@ -404,9 +411,12 @@ def _oxigraph_store_class() -> type:
             if not isinstance(query, str) or kw:
                 raise NotImplementedError  # rdflib evaluates it over triples() instead
             try:
+                from .safety import network_allowed
+
                 answer = stoppable_query(
                     self._inner,
                     query,
+                    allow_network=network_allowed(),
                     use_default_graph_as_union=queryGraph == "__UNION__",
                     default_graph=None if queryGraph == "__UNION__" else self.ox_graph,
                     prefixes=dict(self._namespace_for_prefix, **(initNs or {})),
@@ -464,6 +474,78 @@ def _remove_stale(parent: Path, name: str) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _store_failure(target: Path, err: OSError) -> str:
+    """One line for a store write that failed (read-only folder, full disk...)."""
+    from .atomic import _WRITE_ERRORS
+    from .errors import shown_path
+
+    why = _WRITE_ERRORS.get(err.errno or 0) or err.strerror or str(err)
+    return f"cannot write the store {shown_path(target)} ({why}); the store is unchanged"
+
+
+@contextlib.contextmanager
+def store_lock(
+    target: Path,
+    *,
+    timeout: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold the exclusive write lock of the store at ``target`` for the block.
+
+    A load reads the store's other graphs, builds a new store and swaps it in; two loads at
+    once would each swap in a store without the other's graph. The lock is ``fcntl.flock`` on
+    ``.NAME.lock`` beside the store folder (not inside it: each load replaces the folder by a
+    rename). The holder writes its pid there; a waiting load says "waiting for the lock held
+    by pid N" through ``on_wait`` and gives up with :class:`BackendError` (exit 5) after
+    ``timeout`` seconds. The kernel drops the lock when its process dies, however it dies;
+    the file is removed when the lock is released.
+    """
+    import fcntl
+
+    from .errors import shown_path
+
+    lock_path = target.with_name(f".{target.name}.lock")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise BackendError(_store_failure(target, err)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise BackendError(
+                    f"the store {shown_path(target)} is being loaded by pid {holder}; "
+                    f"gave up waiting after {timeout:g} s (--lock-timeout)"
+                ) from None
+            if not told and on_wait is not None:
+                on_wait(f"waiting for the lock held by pid {holder} on {shown_path(target)}")
+                told = True
+            time.sleep(0.05)
+            continue
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed the file as we opened it: take the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        # Removed while still held, so that no one can lock the old file after us (the
+        # inode check above); a lock file killed with its process stays, harmless.
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+        os.close(fd)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -494,9 +576,20 @@ class StoreBackend(Backend):
     (queries, ``qegraph serve``) can read it at once.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, graph_iri: str = DEFAULT_GRAPH) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        graph_iri: str = DEFAULT_GRAPH,
+        lock_timeout: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.graph_iri = graph_iri
+        #: Seconds ``load`` waits for another load of the same store (None: for ever).
+        self.lock_timeout = lock_timeout
+        #: Told "waiting for the lock held by pid N" when ``load`` has to wait.
+        self.on_wait = on_wait
         self._graph: Graph | None = None
 
     def describe(self) -> str:
@@ -520,8 +613,6 @@ class StoreBackend(Backend):
         bundled: bool = True,
         progress: Progress | None = None,
     ) -> LoadReport:
-        import pyoxigraph as ox
-
         start = time.perf_counter()
         sources = _sources(files, bundled)
         target = self.path
@@ -532,6 +623,19 @@ class StoreBackend(Backend):
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
             raise BackendError(f"{target}: folder {parent} does not exist")
+        with store_lock(target, timeout=self.lock_timeout, on_wait=self.on_wait):
+            return self._load_locked(sources, target, parent, start, progress)
+
+    def _load_locked(
+        self,
+        sources: list[tuple[Any, str, int]],
+        target: Path,
+        parent: Path,
+        start: float,
+        progress: Progress | None,
+    ) -> LoadReport:
+        import pyoxigraph as ox
+
         _remove_stale(parent, target.name)
         fresh = parent / f".{target.name}.qegraph-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         graph = graph_name(self.graph_iri)
@@ -553,6 +657,10 @@ class StoreBackend(Backend):
             store.flush()
             store = None  # closes it
             self._swap(fresh, target)
+        except OSError as err:
+            store = old = None
+            traceback.clear_frames(err.__traceback__)
+            raise BackendError(_store_failure(target, err)) from None
         except BaseException as err:
             # Close the half-built store before removing it: the traceback's frames hold it.
             store = old = None
@@ -1017,6 +1125,8 @@ class EndpointBackend(Backend):
                         raise InputError(_syntax_error(display, err, source)) from None
                     except (ValueError, OSError) as err:
                         raise InputError(f"{display}: {err}") from None
+                    except MemoryError:
+                        raise InputError(token_too_large(display)) from None
                 body.write(data)
                 triples += data.count(b"\n")
             length = body.tell()

@@ -114,6 +114,18 @@ class QegraphGroup(click.Group):
             # The reader went away (`qegraph export | head`): not an error of ours.
             sys.stderr.close()
             ctx.exit(0)
+        except MemoryError:
+            # A last line of defence: the loaders' own limits should have refused the input.
+            click.echo("Error: out of memory; the input is too large for this machine", err=True)
+            ctx.exit(2)
+        except OSError as err:
+            from .atomic import _WRITE_ERRORS
+
+            if err.errno not in _WRITE_ERRORS:
+                raise
+            where = f"{printable(str(err.filename))}: " if err.filename else ""
+            click.echo(f"Error: {where}{_WRITE_ERRORS[err.errno]}", err=True)
+            ctx.exit(2)
 
 
 _GLOBAL_WITH_VALUE = ("--data", "--store", "--endpoint", "--graph")
@@ -332,7 +344,13 @@ EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", 
     help="Label language in tables (en or zh-Hans).",
 )
 @click.option("--reason", is_flag=True, help="Answer over the OWL RL closure (inferred triples).")
-@click.option("--allow-network", is_flag=True, help="Permit SERVICE (federated queries).")
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Permit SERVICE (federated queries). Without it, --store queries also run in a child "
+    "without network (a network namespace); where the system refuses namespaces, the query "
+    "check alone keeps the network out.",
+)
 @click.option(
     "--timeout",
     default=30.0,
@@ -952,6 +970,14 @@ def curate(
     help="With --endpoint: its Graph Store Protocol URL (guessed for Oxigraph's /query).",
 )
 @click.option("--no-bundled", is_flag=True, help="Load only FILES, not the bundled ontology.")
+@click.option(
+    "--lock-timeout",
+    metavar="SECONDS",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="With --store: how long to wait for another load of the same store (exit 5 then).",
+)
 @pass_session
 def load_command(
     session: Session,
@@ -959,16 +985,25 @@ def load_command(
     graph_iri: str | None,
     gsp: str | None,
     no_bundled: bool,
+    lock_timeout: float,
 ) -> None:
     """Write the bundled ontology and FILES into the --store or --endpoint backend.
 
     The named graph is replaced as a whole, so running the same load twice changes nothing.
     An interrupted or failed load leaves the store as it was. Without --store or --endpoint,
     the files are only parsed and checked.
+
+    With --store, one load runs at a time: another waits for the lock (it says which pid holds
+    it) for --lock-timeout seconds. Ctrl-C stops a store load at its next read of input; once
+    the input is read, Oxigraph's bulk loader finishes its current write step (seconds on big
+    files) before the load stops, and the store is unchanged.
     """
     if graph_iri is not None:
         session.graph_iri = graph_iri
     backend = session.backend(gsp=gsp)
+    if hasattr(backend, "lock_timeout"):  # a store: one load at a time, the others wait
+        backend.lock_timeout = lock_timeout
+        backend.on_wait = lambda message: click.echo(printable(message), err=True)
     files = (*session.data, *files)
     bundled = not no_bundled
     if sys.stderr.isatty():

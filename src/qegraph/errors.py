@@ -20,6 +20,7 @@ __all__ = [
     "QegraphError",
     "QueryError",
     "QueryTimeoutError",
+    "shown_path",
 ]
 
 EXIT_OK = 0
@@ -73,3 +74,25 @@ class BackendError(QegraphError):
     """A store or a remote SPARQL endpoint failed, timed out or gave a partial answer."""
 
     exit_code = EXIT_BACKEND
+
+
+def shown_path(path: object) -> str:
+    r"""A file name for a message: every control or format character escaped (newlines and
+    tabs too), so a hostile name cannot break the one-line message or drive the terminal.
+
+    >>> shown_path("out\n\x1b[2J.ttl")
+    'out\\n\\x1b[2J.ttl'
+    """
+    import unicodedata
+
+    out = []
+    for char in str(path):
+        if unicodedata.category(char) not in ("Cc", "Cf"):
+            out.append(char)
+        elif char == "\n":
+            out.append("\\n")
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)

@@ -38,7 +38,33 @@ from typing import Any
 
 from .errors import QueryTimeoutError
 
-__all__ = ["DEFAULT_CLI_TIMEOUT", "iterative_paths", "time_limit"]
+__all__ = [
+    "DEFAULT_CLI_TIMEOUT",
+    "PARSER_TOKEN_LIMIT",
+    "iterative_paths",
+    "time_limit",
+    "token_too_large",
+]
+
+#: Oxigraph's parsers refuse a single token (a literal, an IRI) over this many bytes.
+PARSER_TOKEN_LIMIT = 16 * 1024 * 1024
+
+
+def token_too_large(display: str) -> str:
+    """The one-line message for a file with a literal or IRI over :data:`PARSER_TOKEN_LIMIT`.
+
+    Oxigraph's parsers raise ``MemoryError`` for such a token; every loader path (``--data``,
+    ``--store load``, ``--endpoint load``, ``validate FILE``) turns it into this
+    :class:`~qegraph.errors.InputError` message (exit code 2) instead of a traceback.
+
+    >>> token_too_large("big.ttl")
+    'big.ttl: a literal or IRI is over the parser limit of 16 MiB (16777216 bytes); ...'
+    """
+    return (
+        f"{display}: a literal or IRI is over the parser limit of 16 MiB "
+        f"({PARSER_TOKEN_LIMIT} bytes); keep such text outside the graph or split it"
+    )
+
 
 #: Seconds a query may run when started from the command line (``--timeout`` changes it).
 DEFAULT_CLI_TIMEOUT = 30.0

@@ -510,6 +510,10 @@ def iter_quads(
         raise InputError(f"{display}: {err}") from None
     except RecursionError:
         raise InputError(f"nesting too deep in {display}") from None
+    except MemoryError:
+        from .limits import token_too_large
+
+        raise InputError(token_too_large(display)) from None
 
 
 def _bundled_iris() -> set[str]:

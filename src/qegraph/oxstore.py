@@ -6,9 +6,10 @@ big store. :func:`answer` runs such a query in Oxigraph and prints the answer wi
 rdflib (0.1 s of imports, more than most queries take). Queries it cannot answer the same way as
 the full path (:func:`qegraph.formatting.answer` over :class:`qegraph.backends.StoreBackend`) are
 handed back (it returns None): any mention of ``SERVICE`` or ``FROM``, which the full path refuses
-or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; codepoint escapes (``\\u0053ERVICE``),
-which Oxigraph expands before parsing; and any query Oxigraph rejects, so that the full path words
-the error (with line and column) and refuses updates.
+or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; codepoint escapes, which rdflib and
+Oxigraph read differently (:func:`qegraph.sparql.check_query` sorts that out); and any query
+Oxigraph rejects, so that the full path words the error (with line and column) and refuses
+updates. Either way the query runs in a child without network (:func:`stoppable_query`).
 
 >>> import tempfile, pathlib
 >>> from qegraph.backends import StoreBackend
@@ -25,6 +26,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,8 @@ __all__ = [
     "is_store",
     "open_graph",
     "open_read_only",
+    "probe_query",
+    "run_in_child",
     "stoppable_query",
     "write_all",
 ]
@@ -49,10 +54,10 @@ DEFAULT_GRAPH = "https://w3id.org/qegraph/graph"
 IN_QUERY_PROCESS = False
 
 # What only the full path may run: SERVICE reaches the network (Oxigraph has an HTTP client),
-# FROM is refused there, CONSTRUCT/DESCRIBE answers are written by rdflib, and Oxigraph expands
-# \uXXXX escapes anywhere in the text, so they could spell any keyword. A word inside a string
-# or an IRI only costs the slower path. Updates need no entry: Oxigraph's query parser rejects
-# them, and the full path then refuses them with its own message.
+# FROM is refused there, CONSTRUCT/DESCRIBE answers are written by rdflib, and \uXXXX escapes
+# are read differently by rdflib and Oxigraph (the full path's check_query handles them). A
+# word inside a string or an IRI only costs the slower path. Updates need no entry: Oxigraph's
+# query parser rejects them, and the full path then refuses them with its own message.
 _FULL_PATH_ONLY = re.compile(r"(?i)\\u|\b(?:service|from|construct|describe)\b")
 # A line whose first character is # is a comment, or else text inside a long string: either way
 # no keyword, so the competency question a named query opens with may say "from".
@@ -216,68 +221,42 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def stoppable_query(store: Any, query: str, **options: Any) -> Any:
-    """``store.query(...)``, run in a forked child so that a time limit or Ctrl-C really stops it.
+def stoppable_query(store: Any, query: str, *, allow_network: bool = False, **options: Any) -> Any:
+    """``store.query(...)``, run in a forked child so that a time limit or Ctrl-C really stops it,
+    and that has no network unless ``allow_network``.
 
     Oxigraph evaluates a query in Rust without returning to Python, so neither a signal handler
     nor :func:`qegraph.limits.time_limit` can interrupt it in-process. The child serialises the
     answer (SPARQL JSON results, or N-Triples) through a pipe; the parent waits in Python, where
-    a timeout or KeyboardInterrupt is raised, and then kills the child. Without ``fork``, or in a
-    threaded program, the query runs in-process.
+    a timeout or KeyboardInterrupt is raised, and then kills the child. Oxigraph runs a
+    ``SERVICE`` with its own HTTP client, which no Python hook sees, so the child first calls
+    :func:`qegraph.isolation.drop_network`: a query the checks missed still cannot connect.
+    Without ``fork``, in a threaded program, or where the system refuses network namespaces
+    (:func:`qegraph.isolation.isolation_status`), the checks of
+    :func:`qegraph.sparql.check_query` alone keep the network out.
     """
-    import select
-    import signal
     import threading
 
     import pyoxigraph as ox
 
     if IN_QUERY_PROCESS or not hasattr(os, "fork") or threading.active_count() > 1:
         return store.query(query, **options)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 0
+
+    def work() -> bytes:
         try:
-            os.close(read_fd)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            try:
-                found = store.query(query, **options)
-                if isinstance(found, ox.QueryTriples):
-                    body = b"G" + found.serialize(format=ox.RdfFormat.N_TRIPLES)
-                else:
-                    body = b"R" + found.serialize(format=ox.QueryResultsFormat.JSON)
-            except SyntaxError as err:
-                body = b"S" + str(err).encode("utf-8", "replace")
-            except RuntimeError as err:
-                body = b"E" + str(err).encode("utf-8", "replace")
-            except OSError as err:
-                body = b"O" + str(err).encode("utf-8", "replace")
-            write_all(write_fd, body)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    chunks: list[bytes] = []
-    try:
-        while True:
-            ready, _, _ = select.select([read_fd], [], [], 0.05)
-            if ready:
-                data = os.read(read_fd, 1 << 20)
-                if not data:
-                    break
-                chunks.append(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        os.close(read_fd)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    body = b"".join(chunks)
-    kind, payload = body[:1], body[1:]
+            found = store.query(query, **options)
+            if isinstance(found, ox.QueryTriples):
+                return b"G" + found.serialize(format=ox.RdfFormat.N_TRIPLES)
+            return b"R" + found.serialize(format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as err:
+            return b"S" + str(err).encode("utf-8", "replace")
+        except RuntimeError as err:
+            return b"E" + str(err).encode("utf-8", "replace")
+        except OSError as err:
+            return b"O" + str(err).encode("utf-8", "replace")
+
+    body = run_in_child(work, isolate=not allow_network)
+    kind, payload = (body or b"")[:1], (body or b"")[1:]
     if kind == b"G":
         return ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
     if kind == b"R":
@@ -287,4 +266,111 @@ def stoppable_query(store: Any, query: str, **options: Any) -> Any:
         raise SyntaxError(message)
     if kind == b"E":
         raise RuntimeError(message)
+    if "network is unreachable" in message.lower() and not allow_network:
+        from .errors import NetworkRefusedError
+
+        raise NetworkRefusedError(
+            f"the query tried to reach the network ({message}); refused: store queries run "
+            "without network unless --allow-network is given"
+        )
     raise OSError(message or "the query process failed")
+
+
+def probe_query(text: str, *, timeout: float) -> tuple[str, str] | None:
+    """How Oxigraph reads ``text``: run it over an empty in-memory store in a forked child
+    without network, and report ``(kind, detail)``.
+
+    ``kind`` is ``SELECT`` (detail: the variables as a JSON list), ``ASK``, ``GRAPH``
+    (CONSTRUCT or DESCRIBE), ``syntax`` (Oxigraph rejects it; detail: why), ``network`` (it
+    tried to connect) or ``error`` (another run-time error). None when no child can be made
+    or it ran past ``timeout`` seconds. Only call it where
+    :func:`qegraph.isolation.isolation_status` is not ``"unavailable"``.
+    """
+    import json
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+
+    def work() -> bytes:
+        import pyoxigraph as ox
+
+        from .namespaces import PREFIXES
+
+        try:
+            found = ox.Store().query(text, prefixes=PREFIXES)
+            if not isinstance(found, ox.QueryBoolean):
+                # Answers are lazy: a SERVICE is only called when the first one is read.
+                next(iter(found), None)  # type: ignore[call-overload]
+        except SyntaxError as err:
+            return b"syntax\n" + str(err).encode("utf-8", "replace")
+        except (OSError, RuntimeError) as err:
+            message = str(err)
+            lowered = message.lower()
+            network = any(
+                word in lowered
+                for word in ("unreachable", "service", "dns", "http", "port", "connect")
+            )
+            return (b"network\n" if network else b"error\n") + message.encode("utf-8", "replace")
+        if isinstance(found, ox.QuerySolutions):
+            names = json.dumps([v.value for v in found.variables])
+            return b"SELECT\n" + names.encode("utf-8")
+        if isinstance(found, ox.QueryBoolean):
+            return b"ASK\n"
+        return b"GRAPH\n"
+
+    body = run_in_child(work, isolate=True, deadline=time.monotonic() + timeout)
+    if not body or b"\n" not in body:
+        return None
+    kind, _, detail = body.partition(b"\n")
+    return kind.decode("ascii"), detail.decode("utf-8", "replace")
+
+
+def run_in_child(
+    work: Callable[[], bytes], *, isolate: bool, deadline: float | None = None
+) -> bytes | None:
+    """The bytes ``work()`` returns, computed in a forked child (without network when
+    ``isolate``); None when the child died or ``deadline`` (``time.monotonic()``) passed.
+
+    The parent waits in Python, so a time limit or Ctrl-C raised there kills the child.
+    """
+    import select
+    import signal
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if isolate:
+                from .isolation import drop_network
+
+                drop_network()  # False: the system refuses namespaces; the checks decide
+            write_all(write_fd, work())
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    finished = False
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], 0.05)
+            if ready:
+                data = os.read(read_fd, 1 << 20)
+                if not data:
+                    finished = True
+                    break
+                chunks.append(data)
+    finally:
+        if not finished:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        os.close(read_fd)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    return b"".join(chunks) if finished else None

@@ -15,14 +15,19 @@ graph does not conform, so the validation report can be read; :attr:`BuildResult
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-__all__ = ["DEFAULT_BUILD_DIR", "BuildResult", "build"]
+from .errors import ExportError
+
+__all__ = ["DEFAULT_BUILD_DIR", "BuildResult", "build", "clean_stale_builds"]
 
 #: Where ``qegraph build`` writes when no folder is given.
 DEFAULT_BUILD_DIR = "qegraph-build"
@@ -74,7 +79,10 @@ def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> 
     graph:
         The merged graph, usually :func:`qegraph.load`'s (the bundled ontology by default).
     out_dir:
-        The folder to write into; created when missing, files in it are replaced.
+        The folder to write into. The build is written into a new folder beside it, which
+        then replaces it whole (a rename), so a failed or killed build leaves the previous
+        one intact; what killed builds left behind is removed on the next run. A folder
+        holding anything a build does not write is refused.
 
     Returns
     -------
@@ -86,14 +94,133 @@ def build(graph: Graph, out_dir: str | os.PathLike[str] = DEFAULT_BUILD_DIR) -> 
     ExportError
         ``out_dir`` cannot be created or written, or an export would not be faithful.
     """
+    target = Path(out_dir)
+    if target.name in ("", ".", ".."):
+        target = target.resolve()  # "." has no name to put a sibling folder beside
+    folder = _staging_folder(target)
+    try:
+        result = _build_into(graph, folder)
+        _swap_in(folder, target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the new build on failure, else the old one
+    result.files = [target / path.relative_to(folder) for path in result.files]
+    result.folder = target
+    return result
+
+
+#: What a build writes at the top of its folder; anything else there is not ours to replace.
+_BUILD_ENTRIES = frozenset(
+    {
+        "index.html",
+        "viewer.html",
+        "docs",
+        "analysis.md",
+        "analysis.json",
+        "validation.txt",
+        "validation.json",
+        "qegraph.ttl",
+        "qegraph.jsonld",
+    }
+)
+_STAGING = ".{name}.qegraph-build-"
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new empty folder beside ``target`` to build into, after removing the ones that builds
+    killed earlier left behind (their process is gone)."""
+    from .atomic import make_folder
+    from .errors import shown_path
+
+    parent = make_folder(target.parent if str(target.parent) else Path("."))
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{shown_path(target)}: exists and is not a folder")
+    if target.is_dir():
+        foreign = sorted(
+            e.name
+            for e in target.iterdir()
+            if e.name not in _BUILD_ENTRIES and not _own_temporary(e.name)
+        )
+        if foreign:
+            shown = ", ".join(shown_path(n) for n in foreign[:5])
+            raise ExportError(
+                f"{shown_path(target)}: holds files a build does not write ({shown}); a build "
+                "replaces its folder as a whole, so give an empty or new folder with -o"
+            )
+    clean_stale_builds(target)
+    prefix = _STAGING.format(name=target.name)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    except OSError as err:
+        raise ExportError(f"{shown_path(target)}: cannot write here ({err.strerror})") from None
+
+
+def _own_temporary(name: str) -> bool:
+    """A temporary file that an atomic write of a build file left (older builds wrote in place)."""
+    return (
+        name.startswith(".")
+        and name.endswith(".tmp")
+        and name[1:].split(".")[0] in {entry.split(".")[0] for entry in _BUILD_ENTRIES}
+    )
+
+
+def clean_stale_builds(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove what killed builds of ``target`` left: staging folders beside it whose process is
+    gone, and temporary files of build files inside it. Returns what was removed.
+
+    >>> import tempfile, pathlib
+    >>> clean_stale_builds(pathlib.Path(tempfile.mkdtemp()) / "site")
+    []
+    """
+    from .backends import _alive
+
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    removed = []
+    prefix = _STAGING.format(name=target.name)
+    for stale in parent.glob(f"{glob.escape(prefix)}*"):
+        pid = stale.name[len(prefix) :].split("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another build of the same folder is running now
+        shutil.rmtree(stale, ignore_errors=True)
+        removed.append(stale)
+    if target.is_dir():
+        for entry in target.iterdir():
+            if _own_temporary(entry.name) and entry.is_file():
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+    return removed
+
+
+def _swap_in(fresh: Path, target: Path) -> None:
+    """Put the finished build at ``target`` in one step; the old one ends at ``fresh``."""
+    from .backends import _exchange
+    from .errors import shown_path
+
+    try:
+        if not target.exists():
+            os.rename(fresh, target)
+            return
+        if _exchange(fresh, target):
+            return
+        old = fresh.with_name(fresh.name + "-old")
+        os.rename(target, old)
+        os.rename(fresh, target)
+        os.rename(old, fresh)
+    except OSError as err:
+        raise ExportError(
+            f"{shown_path(target)}: cannot replace the folder ({err.strerror})"
+        ) from None
+
+
+def _build_into(graph: Graph, folder: Path) -> BuildResult:
+    """Write the whole build into the empty ``folder`` (see :func:`build`)."""
     from .analysis import analyze
-    from .atomic import atomic_write_bytes, atomic_write_text, make_folder
+    from .atomic import atomic_write_bytes, atomic_write_text
     from .exporting import serialize
     from .ontodoc import write_docs
     from .validation import validate
     from .viewer import MAX_NODES, viz
 
-    folder = make_folder(out_dir)
     result = BuildResult(folder=folder)
 
     def write_text(name: str, text: str) -> None:

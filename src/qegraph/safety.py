@@ -30,7 +30,7 @@ from typing import Any
 
 from .errors import NetworkRefusedError
 
-__all__ = ["network_blocked", "no_network"]
+__all__ = ["network_allowed", "network_blocked", "no_network"]
 
 # Audit events that reach the network or fetch a URL (``file:`` included, through urllib).
 _EVENTS = frozenset(
@@ -60,6 +60,8 @@ class _Guard:
 
 
 _ACTIVE: ContextVar[_Guard | None] = ContextVar("qegraph_network_guard", default=None)
+# Set inside ``no_network(allow_network=True)``: the user asked for the network here.
+_ALLOWED: ContextVar[bool] = ContextVar("qegraph_network_allowed", default=False)
 _installed = False
 _install_lock = threading.Lock()
 
@@ -96,6 +98,20 @@ def _install() -> None:
         if not _installed:
             sys.addaudithook(_audit)
             _installed = True
+
+
+def network_allowed() -> bool:
+    """Whether the innermost :func:`no_network` block was opened with ``allow_network=True``:
+    the user asked for the network. Engines we do not control (Oxigraph's ``SERVICE``) get it
+    only then; outside any block they run without it.
+
+    >>> network_allowed()
+    False
+    >>> with no_network(allow_network=True):
+    ...     network_allowed()
+    True
+    """
+    return _ALLOWED.get()
 
 
 def network_blocked() -> bool:
@@ -139,11 +155,13 @@ class no_network:
         self.allow_network = allow_network
         self._guard: _Guard | None = None
         self._token: Token[_Guard | None] | None = None
+        self._allowed: Token[bool] | None = None
 
     def __enter__(self) -> no_network:
         _install()
         self._guard = None if self.allow_network else _Guard(self.what)
         self._token = _ACTIVE.set(self._guard)
+        self._allowed = _ALLOWED.set(self.allow_network)
         return self
 
     def __exit__(
@@ -154,6 +172,8 @@ class no_network:
     ) -> None:
         assert self._token is not None
         _ACTIVE.reset(self._token)
+        if self._allowed is not None:
+            _ALLOWED.reset(self._allowed)
         guard = self._guard
         if guard is None or not guard.attempts:
             return

@@ -32,6 +32,8 @@ __all__ = [
     "PreparedQuery",
     "QueryResult",
     "bind_params",
+    "check_query",
+    "engine_text",
     "named_queries",
     "named_query",
     "parse_param",
@@ -141,6 +143,8 @@ class PreparedQuery:
     #: ``SELECT *``: its columns are the variables in name order, as Oxigraph gives them (rdflib
     #: would give them in hash order, different from run to run).
     select_star: bool = False
+    #: Oxigraph itself read the query (in a child without network) and agreed with rdflib.
+    engine_checked: bool = False
 
 
 _KINDS = {
@@ -151,7 +155,9 @@ _KINDS = {
 }
 
 
-def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
+def prepare_query(
+    text: str, *, allow_network: bool = False, _as_engine: bool = False
+) -> PreparedQuery:
     """Parse ``text`` with the standard prefixes pre-bound and refuse what qegraph never runs.
 
     Parameters
@@ -208,7 +214,185 @@ def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
     _refuse_dataset(compiled.algebra, allow_network)
     kind = _KINDS.get(compiled.algebra.name, compiled.algebra.name)
     star = kind == "SELECT" and "projection" not in parsed[1]
-    return PreparedQuery(text=text, kind=kind, compiled=compiled, select_star=star)
+    prepared = PreparedQuery(text=text, kind=kind, compiled=compiled, select_star=star)
+    view = text if _as_engine else engine_text(text)
+    if view != text:
+        # Oxigraph reads escapes only in strings and IRIs and ends a comment at CR as well as
+        # LF; rdflib does neither. Both readings must pass the checks and agree on what matters.
+        try:
+            engine = prepare_query(view, allow_network=allow_network, _as_engine=True)
+        except QueryError as err:
+            raise NetworkRefusedError(
+                "rdflib and Oxigraph read this query differently (read as Oxigraph reads "
+                f"escapes and comments, it fails: {err}); refused"
+            ) from None
+        _agree(prepared, engine, "Oxigraph (escapes, comments)")
+    return prepared
+
+
+def engine_text(text: str) -> str:
+    r"""``text`` rewritten so that rdflib reads it as Oxigraph does: the text to check.
+
+    The two parsers disagree on escapes and comments. rdflib expands ``\uXXXX`` escapes over the
+    whole text before parsing (so ``"\u0022 # "`` ends a string early and hides the rest of the
+    line in a comment), while Oxigraph expands them only inside strings and IRIs; Oxigraph ends
+    a comment at CR as well as LF, rdflib at LF only. Here each token is cut out the way Oxigraph
+    cuts it: a string holding a backslash becomes ``"s"`` (its value does not change what the
+    query does), an IRI's escapes are expanded, and a comment holding a CR or a backslash
+    becomes a line end. An escape anywhere else, which Oxigraph rejects, is refused.
+
+    >>> engine_text('SELECT * { ?s ?p "\\u0022 # " SERVICE <x:y> {} }')
+    'SELECT * { ?s ?p "s" SERVICE <x:y> {} }'
+    >>> engine_text("ASK { # a\r SERVICE <x:\\u0079> {} }")
+    'ASK { \n SERVICE <x:y> {} }'
+    """
+    if "\\" not in text and "\r" not in text:
+        return text
+    out = []
+    for match in _TOKENS.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "string":
+            out.append('"s"' if "\\" in token else token)
+        elif kind == "iri":
+            out.append(_iri_view(token))
+        elif kind == "comment":
+            out.append("\n" if "\\" in token or "\r" in token else token)
+        else:
+            if re.search(r"\\[uU]", token):
+                raise NetworkRefusedError(
+                    "the query has a \\u escape outside strings and IRIs, which SPARQL engines "
+                    "read differently; refused (write the character itself)"
+                )
+            out.append(token)
+    return "".join(out)
+
+
+# How Oxigraph cuts a query into tokens, as far as strings, IRIs and comments go.
+_TOKENS = re.compile(
+    r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+    r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*")'
+    r'|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
+    r"|(?P<comment>#[^\r\n]*\r?)"
+    r"|(?P<code>[^'\"<#]+|.)",
+    re.DOTALL,
+)
+
+
+def _iri_view(token: str) -> str:
+    if "\\" not in token:
+        return token
+    expanded = re.sub(
+        r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+        lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)),
+        token[1:-1],
+    )
+    if re.search(r'[<>"{}|^`\\\x00-\x20\ud800-\udfff]', expanded):
+        return token  # Oxigraph rejects such an IRI; rdflib will say why
+    return f"<{expanded}>"
+
+
+def _signature(prepared: PreparedQuery) -> tuple[Any, ...]:
+    """What must be the same in two readings of a query: form, columns, remote parts."""
+    algebra = prepared.compiled.algebra
+    variables = sorted(str(v) for v in algebra.get("PV") or ()) if prepared.kind == "SELECT" else []
+    services = sorted(
+        str(node.get("term")) for node in _walk(algebra) if node.name == "ServiceGraphPattern"
+    )
+    dataset = sorted(str(dict(c)) for c in algebra.get("datasetClause") or ())
+    return (prepared.kind, variables, services, dataset)
+
+
+def _agree(ours: PreparedQuery, theirs: PreparedQuery, who: str) -> None:
+    mine, other = _signature(ours), _signature(theirs)
+    if mine != other:
+        fields = ("query form", "variables", "SERVICE endpoints", "FROM clauses")
+        differ = ", ".join(f for f, a, b in zip(fields, mine, other, strict=True) if a != b)
+        raise NetworkRefusedError(
+            f"rdflib and {who} read this query differently ({differ}); refused, since the "
+            "check must read the query as the engine that runs it"
+        )
+
+
+def check_query(text: str, *, allow_network: bool = False, probe: bool = True) -> PreparedQuery:
+    """Check a query that another engine (Oxigraph, a remote endpoint) will run; refuse it
+    unless every reading agrees. The one check for every engine path (``--store``,
+    ``--endpoint``, ``qegraph serve``).
+
+    :func:`prepare_query` (rdflib) reads ``text`` as it is and as :func:`engine_text` gives it;
+    both must pass the checks (SERVICE, LOAD, FROM, updates) and agree on the query form,
+    variables, SERVICE endpoints and FROM clauses. With ``probe`` (the default), Oxigraph
+    itself then runs the query over an empty store, in a forked child that has no network
+    (:func:`qegraph.isolation.drop_network`), and must report the same form and variables and
+    no network access; where the system gives no network namespace, the probe is skipped and
+    the two rdflib readings decide. Returns the :class:`PreparedQuery` to run.
+
+    Raises
+    ------
+    NetworkRefusedError
+        The readings disagree, or SERVICE/LOAD/FROM would reach out (exit code 3).
+    QueryError
+        A syntax error, an update, or a query Oxigraph cannot parse (exit code 2).
+
+    >>> check_query("SELECT ?s WHERE { ?s ?p ?o }").kind
+    'SELECT'
+    >>> check_query("SELECT ?s { ?s ?p ?o # \\r SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }\\n}")
+    Traceback (most recent call last):
+    ...
+    qegraph.errors.NetworkRefusedError: SPARQL SERVICE <http://127.0.0.1:9/> is refused: ...
+    """
+    prepared = prepare_query(text, allow_network=allow_network)
+    if probe and not prepared.engine_checked:
+        _probe(prepared, allow_network)
+        prepared = PreparedQuery(
+            prepared.text, prepared.kind, prepared.compiled, prepared.select_star, True
+        )
+    return prepared
+
+
+_PROBE_SECONDS = 5.0
+
+
+def _probe(prepared: PreparedQuery, allow_network: bool) -> None:
+    """Run the query in Oxigraph over an empty store in an isolated child; compare readings."""
+    import json
+
+    from .isolation import isolation_status
+    from .oxstore import probe_query
+
+    if isolation_status() == "unavailable":
+        return  # running it could reach the network: the rdflib readings decide alone
+    found = probe_query(prepared.text, timeout=_PROBE_SECONDS)
+    if found is None:
+        return  # no fork here, or the probe ran out of time: the rdflib readings decide
+    kind, payload = found
+    if kind == "syntax":
+        raise QueryError(f"Oxigraph cannot parse the query: {payload}")
+    if kind == "network":
+        if not allow_network:
+            raise NetworkRefusedError(
+                "Oxigraph tried to reach the network for this query while rdflib saw no "
+                f"SERVICE ({payload}); refused"
+            )
+        return
+    if kind == "error":
+        return  # a run-time error over an empty store says nothing about the reading
+    expected = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "GRAPH", "DESCRIBE": "GRAPH"}
+    engine_kind, variables = kind, json.loads(payload) if payload else []
+    if expected.get(prepared.kind) != engine_kind:
+        raise NetworkRefusedError(
+            f"rdflib reads a {prepared.kind} query but Oxigraph reads a {engine_kind} query; "
+            "refused, since the check must read the query as the engine that runs it"
+        )
+    if prepared.kind == "SELECT":
+        ours = sorted(str(v) for v in prepared.compiled.algebra.get("PV") or ())
+        if ours != sorted(variables):
+            raise NetworkRefusedError(
+                f"rdflib and Oxigraph read this query differently (variables {ours} and "
+                f"{sorted(variables)}); refused, since the check must read the query as the "
+                "engine that runs it"
+            )
 
 
 def _syntax_message(text: str, err: Any) -> str:
@@ -518,6 +702,11 @@ def _run_query(
         if isinstance(text, PreparedQuery)
         else prepare_query(text, allow_network=allow_network)
     )
+    # A store with its own SPARQL engine (Oxigraph store, remote endpoint: see
+    # qegraph.backends) gets the text, so the check must read it as that engine does.
+    native = getattr(graph.store, "native_sparql", False)
+    if native and not prepared.engine_checked:
+        prepared = check_query(prepared.text, allow_network=allow_network)
     if prepared.kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         raise QueryError(f"unsupported query form {prepared.kind}")
     if reason:
@@ -533,9 +722,7 @@ def _run_query(
     init = {Variable(k): v for k, v in (bindings or {}).items()}
     iterative_paths(prepared.compiled.algebra)  # p* and p+ without deep recursion
     try:
-        # A store with its own SPARQL engine (Oxigraph store, remote endpoint: see
-        # qegraph.backends) gets the text; rdflib's evaluator would walk its triples one by one.
-        native = getattr(graph.store, "native_sparql", False)
+        # rdflib's evaluator would walk a native store's triples one by one: give it the text.
         result = graph.query(prepared.text if native else prepared.compiled, initBindings=init)
         if prepared.kind == "ASK":
             return QueryResult("ASK", boolean=bool(result.askAnswer), graph_queried=graph)
