@@ -29,6 +29,7 @@ __all__ = [
     "escape_literal",
     "iri_ref",
     "nt_literal",
+    "to_oxigraph",
     "value_of",
     "value_of_oxigraph",
 ]
@@ -184,3 +185,31 @@ def check_xml_text(text: str, where: str, fmt: str) -> None:
             f"{fmt} cannot hold the control character U+{ord(bad.group()):04X} in {where}; "
             "remove it or export as turtle, nt or jsonld"
         )
+
+
+def to_oxigraph(term: Any, blank_nodes: dict[Any, Any] | None = None) -> Any:
+    """The pyoxigraph term for an rdflib term; each blank node gets a fresh Oxigraph one, the
+    same for the same node when ``blank_nodes`` (a dict it fills) is passed.
+
+    >>> to_oxigraph(Literal("x", lang="zh-Hans"))
+    <Literal value=x language=zh-hans>
+    """
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        if blank_nodes is None:
+            return ox.BlankNode()
+        node = blank_nodes.get(term)
+        if node is None:
+            node = blank_nodes[term] = ox.BlankNode()
+        return node
+    raise TypeError(f"not an RDF term: {term!r}")
