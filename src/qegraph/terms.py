@@ -47,6 +47,8 @@ _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b"}
 _ESCAPES["\f"] = "\\f"
+# Whatever escape_literal changes or refuses: escapes, controls, line separators, surrogates.
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,8 @@ def escape_literal(text: str) -> str:
     >>> escape_literal('say "hi"\\n')
     'say \\\\"hi\\\\"\\\\n'
     """
+    if not _NEEDS_ESCAPE.search(text):
+        return text  # most literals: nothing to escape, no character-by-character loop
     out = []
     for char in text:
         if char in _ESCAPES:
@@ -191,6 +195,7 @@ def to_oxigraph(term: Any, blank_nodes: dict[Any, Any] | None = None) -> Any:
     """The pyoxigraph term for an rdflib term; each blank node gets a fresh Oxigraph one, the
     same for the same node when ``blank_nodes`` (a dict it fills) is passed.
 
+    >>> from rdflib import Literal
     >>> to_oxigraph(Literal("x", lang="zh-Hans"))
     <Literal value=x language=zh-hans>
     """
