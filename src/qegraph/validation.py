@@ -149,10 +149,14 @@ def _shacl(graph: Graph, report: ValidationReport) -> None:
 def _owl_rl(graph: Graph, report: ValidationReport) -> None:
     import owlrl
 
+    from .reasoning import resolve_vocabulary
+
+    resolve_vocabulary()
     report.rules_checked.append("OWL RL consistency (disjoint classes, irreflexive properties)")
-    closure_graph = Graph()
-    for triple in graph:
-        closure_graph.add(triple)
+    # rdflib's context-free store: the closure asks "is this triple there?" about 125,000 times
+    # on the bundled graph, and the default store works out the triple's contexts each time.
+    closure_graph = Graph(store="SimpleMemory")
+    closure_graph += graph
     closure = owlrl.OWLRL.OWLRL_Semantics(closure_graph, False, False, False)
     closure.closure()
     for message in closure.error_messages:
