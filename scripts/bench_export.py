@@ -21,6 +21,9 @@ per million triples and the ratio to the peer of the same run) replaces the engi
 section of ``docs/benchmarks.md`` (``--engine-only`` skips the checks above)::
 
     python scripts/bench_export.py --engine-sizes 100k --engine-only
+
+``--validate`` times ``qegraph validate`` on the bundled graph against pySHACL alone (target
+<= 2x) into the validate section.
 """
 
 from __future__ import annotations
@@ -189,12 +192,58 @@ def replace_section(path: Path, section: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+_PYSHACL = """
+import json, resource
+import pyshacl
+from rdflib import Graph
+from qegraph import load
+from qegraph.loading import parse_into
+from qegraph.resources import shapes_file
+graph = load()
+pyshacl.validate(graph, shacl_graph=parse_into(Graph(), shapes_file()), advanced=True,
+                 inference="none", allow_warnings=True)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("BENCH " + json.dumps({"peak_mb": peak}))
+"""
+
+
+def validate_section(repeat: int, timeout: float, command: str) -> str:
+    """``qegraph validate`` on the bundled graph against pySHACL alone (same load, same shapes)."""
+    import bench
+
+    peer, ours = [], []
+    for _ in range(repeat):
+        peer.append(bench.run([sys.executable, "-c", _PYSHACL], timeout=timeout))
+        ours.append(bench.measured(bench.qegraph("validate"), timeout=timeout))
+    p, o = bench.median_run(peer), bench.median_run(ours)
+    ratio = o.seconds / p.seconds
+    lines = [
+        "<!-- section:validate -->",
+        "## `qegraph validate` against pySHACL alone",
+        "",
+        "The bundled graph; the peer loads it the same way and runs pySHACL with the same shapes",
+        "(`advanced=True`, no inference) in one process; `qegraph validate` adds the OWL RL",
+        f"consistency check and the 12 quality-check queries. Median of {repeat} interleaved runs.",
+        "",
+        f"- Machine: {bench.machine()}",
+        f"- Reproduce: `{command}`",
+        "",
+        "| step | pySHACL alone | qegraph validate | ratio | target |",
+        "|---|---:|---:|---:|---|",
+        f"| bundled graph | {p.seconds:.2f} s ({p.peak_mb:.0f} MB) | {o.seconds:.2f} s "
+        f"({o.peak_mb:.0f} MB) | {ratio:.2f}x | <= 2x ({'met' if ratio <= 2 else 'missed'}) |",
+        "<!-- /section:validate -->",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--export-budget", type=float, default=60.0)
     parser.add_argument("--engine-sizes", default="", help="e.g. 100k,1M (empty: skip)")
     parser.add_argument("--engine-only", action="store_true", help="skip the budget checks")
+    parser.add_argument("--validate", action="store_true", help="validate against pySHACL")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument(
@@ -203,6 +252,11 @@ def main() -> int:
     args = parser.parse_args()
     misses: list[str] = []
 
+    command = "python scripts/bench_export.py " + " ".join(sys.argv[1:])
+    if args.validate:
+        section = validate_section(args.repeat, args.timeout, command)
+        print(section)
+        replace_section(Path(args.out), section)
     if args.engine_sizes:
         import bench
 
@@ -210,12 +264,11 @@ def main() -> int:
         for size in args.engine_sizes.split(","):
             triples, steps = engine_exports(bench.parse_size(size), args.repeat, args.timeout)
             results[triples] = steps
-        command = "python scripts/bench_export.py " + " ".join(sys.argv[1:])
         section = engine_section(results, args.repeat, command)
         print(section)
         replace_section(Path(args.out), section)
-        if args.engine_only:
-            return 0
+    if args.engine_only:
+        return 0
 
     bundled = qegraph.load()
     print(f"bundled graph: {len(bundled)} triples")
