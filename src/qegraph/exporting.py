@@ -1021,7 +1021,7 @@ def _verify_network(data: bytes, fmt: str, expected: nx.MultiDiGraph) -> None:
 
 
 def select_graph(
-    source: Graph,
+    source: Graph | DataFiles,
     *,
     inferred: bool = False,
     construct: str | None = None,
@@ -1038,6 +1038,8 @@ def select_graph(
     ExportError
         ``construct`` is not a CONSTRUCT or DESCRIBE query.
     """
+    if isinstance(source, DataFiles) and (inferred or construct is not None):
+        source = source.dataset() if inferred else source.graph()
     if inferred:
         from .reasoning import owl_rl_closure
 
