@@ -230,3 +230,16 @@ def test_refusal_is_an_export_error() -> None:
 
     with pytest.raises(ExportError, match="chain or a ring"):
         _canonical_quads(quads)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_an_rdflib_datasets_default_graph_stays_the_default_graph(fmt) -> None:
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset()
+    node = URIRef("https://example.org/")
+    dataset.default_graph.add((node, node, node))
+    dataset.graph(URIRef("urn:x:g")).add((node, node, URIRef("urn:x:o")))
+    data = serialize(dataset, fmt)
+    assert data == ORACLE[fmt](dataset).encode()
+    assert b"urn:x-rdflib:default" not in data

@@ -150,11 +150,14 @@ class _Terms:
         if isinstance(term, Literal):
             datatype = None if term.datatype is None else str(term.datatype)
             return _literal(str(term), term.language or None, datatype)
-        if isinstance(term, Graph):
-            return self.of_rdflib(term.identifier)
-        if term is None or term == _DEFAULT_GRAPH:
+        if term is None:
             return None
         raise ExportError(f"cannot write {term!r} as RDF")
+
+    def graph_of_rdflib(self, name: Any) -> Term | None:
+        """A graph name from an rdflib Dataset: None for the default graph."""
+        name = name.identifier if isinstance(name, Graph) else name
+        return None if name is None or name == _DEFAULT_GRAPH else self.of_rdflib(name)
 
 
 def _to_rdflib(term: Term | None) -> Any:
@@ -295,10 +298,10 @@ def _quads(source: Any, named: bool) -> list[Quad]:
             (of(q.subject), of(q.predicate), of(q.object), None)
             for q in store._inner.quads_for_pattern(None, None, None, store.ox_graph)
         ]
-    of = terms.of_rdflib
+    of, graph = terms.of_rdflib, terms.graph_of_rdflib
     if isinstance(source, Dataset):
         rows = source.quads((None, None, None, None))
-        return list({(of(s), of(p), of(o), of(g) if named else None) for s, p, o, g in rows})
+        return list({(of(s), of(p), of(o), graph(g) if named else None) for s, p, o, g in rows})
     return list({(of(s), of(p), of(o), None) for s, p, o in source})
 
 
