@@ -648,9 +648,18 @@ def main(argv: list[str] | None = None) -> int:
     text = render(
         results, targets, command, (load_at_start, os.getloadavg()[0]), repeat=args.repeat
     )
-    Path(args.out).write_text(text, encoding="utf-8")
+    Path(args.out).write_text(text + kept_sections(Path(args.out)), encoding="utf-8")
     print(text)
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """The ``<!-- section:NAME -->`` blocks other scripts wrote into ``path`` (kept on rewrite)."""
+    import re
+
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    found = re.finditer(r"(<!-- section:([\w-]+) -->.*?<!-- /section:\2 -->\n)", old, re.DOTALL)
+    return "".join("\n" + match.group(1) for match in found)
 
 
 if __name__ == "__main__":

@@ -509,7 +509,11 @@ def export(
     """Export the graph for other tools; Turtle output is deterministic (diffs cleanly)."""
     from . import exporting
 
-    if fmt in ("nquads", "trig") and not (session.store or session.endpoint) and not construct:
+    embedded = not (session.store or session.endpoint)
+    if embedded and fmt in ("turtle", "nt", "nquads", "trig") and not (construct or inferred):
+        # Written straight from Oxigraph's parser: no rdflib graph in between.
+        source = exporting.DataFiles(session.data)
+    elif fmt in ("nquads", "trig") and embedded and not construct:
         from .loading import load_dataset
 
         source = load_dataset(session.data)

@@ -29,6 +29,7 @@ __all__ = [
     "escape_literal",
     "iri_ref",
     "nt_literal",
+    "to_oxigraph",
     "value_of",
     "value_of_oxigraph",
 ]
@@ -46,6 +47,8 @@ _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b"}
 _ESCAPES["\f"] = "\\f"
+# Whatever escape_literal changes or refuses: escapes, controls, line separators, surrogates.
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,8 @@ def escape_literal(text: str) -> str:
     >>> escape_literal('say "hi"\\n')
     'say \\\\"hi\\\\"\\\\n'
     """
+    if not _NEEDS_ESCAPE.search(text):
+        return text  # most literals: nothing to escape, no character-by-character loop
     out = []
     for char in text:
         if char in _ESCAPES:
@@ -184,3 +189,32 @@ def check_xml_text(text: str, where: str, fmt: str) -> None:
             f"{fmt} cannot hold the control character U+{ord(bad.group()):04X} in {where}; "
             "remove it or export as turtle, nt or jsonld"
         )
+
+
+def to_oxigraph(term: Any, blank_nodes: dict[Any, Any] | None = None) -> Any:
+    """The pyoxigraph term for an rdflib term; each blank node gets a fresh Oxigraph one, the
+    same for the same node when ``blank_nodes`` (a dict it fills) is passed.
+
+    >>> from rdflib import Literal
+    >>> to_oxigraph(Literal("x", lang="zh-Hans"))
+    <Literal value=x language=zh-hans>
+    """
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        if blank_nodes is None:
+            return ox.BlankNode()
+        node = blank_nodes.get(term)
+        if node is None:
+            node = blank_nodes[term] = ox.BlankNode()
+        return node
+    raise TypeError(f"not an RDF term: {term!r}")

@@ -151,10 +151,14 @@ def _shacl(graph: Graph, report: ValidationReport) -> None:
 def _owl_rl(graph: Graph, report: ValidationReport) -> None:
     import owlrl
 
+    from .reasoning import resolve_vocabulary
+
+    resolve_vocabulary()
     report.rules_checked.append("OWL RL consistency (disjoint classes, irreflexive properties)")
-    closure_graph = Graph()
-    for triple in graph:
-        closure_graph.add(triple)
+    # rdflib's context-free store: the closure asks "is this triple there?" about 125,000 times
+    # on the bundled graph, and the default store works out the triple's contexts each time.
+    closure_graph = Graph(store="SimpleMemory")
+    closure_graph += graph
     closure = owlrl.OWLRL.OWLRL_Semantics(closure_graph, False, False, False)
     closure.closure()
     for message in closure.error_messages:
@@ -165,14 +169,14 @@ def _owl_rl(graph: Graph, report: ValidationReport) -> None:
         report.findings.append(Finding("owl-rl", short, iri, where))
 
 
-def _checks(graph: Graph, report: ValidationReport) -> None:
+def _checks(graph: Graph, report: ValidationReport, engine: str = "oxigraph") -> None:
     descriptions = check_descriptions()
+    run = _OxigraphChecks(graph) if engine == "oxigraph" else _rdflib_rows
     for path in check_files():
         name = path.name.removesuffix("-violation.rq")
         report.rules_checked.append(f"check {name}")
         text = path.read_text(encoding="utf-8")
-        for row in graph.query(sparql_prologue(text) + text):
-            values = row.asdict()
+        for values in run(graph, sparql_prologue(text) + text):
             focus = values.pop("resource", None)
             iri, where = _describe(graph, focus)
             detail = ", ".join(
@@ -182,6 +186,52 @@ def _checks(graph: Graph, report: ValidationReport) -> None:
             report.findings.append(
                 Finding("check", f"{name}: {descriptions[name]}", iri, where, detail)
             )
+
+
+def _rdflib_rows(graph: Graph, query: str) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.asdict().items()} for row in graph.query(query)]
+
+
+class _OxigraphChecks:
+    """Runs the check queries in an in-memory Oxigraph store holding ``graph``.
+
+    The same rows as rdflib's engine (tested), in a fraction of the time: the undeclared-IRI
+    check, a union over every position of every triple, takes seconds in rdflib and
+    milliseconds here. Blank nodes come back as the graph's own ``BNode`` objects.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        import pyoxigraph as ox
+
+        from .terms import to_oxigraph
+
+        self.back: dict[Any, Any] = {}
+        blank: dict[Any, Any] = {}
+
+        def forward(term: Any) -> Any:
+            converted = to_oxigraph(term, blank)
+            if isinstance(converted, ox.BlankNode):
+                self.back[converted] = term
+            return converted
+
+        self.store = ox.Store()
+        self.store.bulk_extend(
+            ox.Quad(forward(s), forward(p), forward(o), ox.DefaultGraph()) for s, p, o in graph
+        )
+
+    def __call__(self, _graph: Graph, query: str) -> list[dict[str, Any]]:
+        from .backends import _from_ox
+
+        solutions = self.store.query(query)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name, value in zip(names, solution, strict=True):
+                if value is not None:
+                    row[name] = self.back.get(value) or _from_ox(value)
+            rows.append(row)
+        return rows
 
 
 def validate(

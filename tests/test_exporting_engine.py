@@ -1,0 +1,245 @@
+"""Exports that stream from Oxigraph's terms: the same bytes as the rdflib writers they replaced,
+from ``--data``, from ``--store`` and from an rdflib graph, and bounded on blank-node chains."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qegraph import ExportError, load, load_dataset
+from qegraph.backends import StoreBackend
+from qegraph.exporting import DataFiles, serialize
+from tests import export_oracle as oracle
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = FIXTURES / "export-expected"
+FORMATS = ("turtle", "nt", "nquads", "trig")
+ORACLE = {
+    "turtle": oracle.to_turtle,
+    "nt": oracle.to_ntriples,
+    "nquads": oracle.to_nquads,
+    "trig": oracle.to_trig,
+}
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _today(files: list[Path], fmt: str, bundled: bool = True) -> bytes:
+    """What the rdflib writers give for ``files`` (a Dataset for the formats with graphs)."""
+    source = load_dataset if fmt in ("nquads", "trig") else load
+    return ORACLE[fmt](source(files, bundled=bundled)).encode()
+
+
+@pytest.fixture(scope="module")
+def bench_files(tmp_path_factory) -> list[Path]:
+    """The benchmark graphs at a small size: scripts/bench.py's and scripts/bench_export.py's."""
+    folder = tmp_path_factory.mktemp("bench")
+    shaped = folder / "bench.ttl"
+    _script("bench").generate(shaped, 3000)
+    blank = folder / "synthetic.nt"
+    _script("bench_export").synthetic(2000).serialize(blank, format="nt", encoding="utf-8")
+    return [shaped, blank]
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory) -> StoreBackend:
+    store = StoreBackend(tmp_path_factory.mktemp("store") / "s")
+    store.load()
+    return store
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_bundled_graph_same_bytes_from_data_store_and_rdflib(fmt, bundled_store) -> None:
+    expected = _today([], fmt)
+    assert serialize(DataFiles(()), fmt) == expected
+    source = load_dataset() if fmt in ("nquads", "trig") else load()
+    assert serialize(source, fmt) == expected
+    # A store holds one graph: its quad formats put everything in the default graph.
+    assert serialize(bundled_store.graph(), fmt) == ORACLE[fmt](load()).encode()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_bench_graphs_same_bytes(fmt, bench_files, tmp_path) -> None:
+    for path in bench_files:
+        assert serialize(DataFiles([path]), fmt) == _today([path], fmt), path.name
+    store = StoreBackend(tmp_path / "s")
+    store.load(bench_files)
+    assert serialize(store.graph(), fmt) == ORACLE[fmt](load(bench_files)).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("export-small.ttl", "turtle"),
+        ("export-small.ttl", "nt"),
+        ("export-bnode-cycle.ttl", "turtle"),
+        ("export-bnode-cycle.ttl", "nt"),
+        ("export-dataset.trig", "nquads"),
+        ("export-dataset.trig", "trig"),
+    ],
+)
+def test_small_fixtures_give_the_recorded_bytes(name, fmt) -> None:
+    """Outputs recorded with the rdflib writers before the rewrite (bundled ontology left out)."""
+    data = serialize(DataFiles([FIXTURES / name], bundled=False), fmt)
+    uri = (FIXTURES / name).resolve().as_uri().encode()
+    assert data.replace(uri, b"file:///FIXTURE") == (EXPECTED / f"{name}.{fmt}").read_bytes()
+
+
+def test_cli_export_from_data_and_store_agree(runner, bundled_store, tmp_path) -> None:
+    from qegraph.cli import main
+
+    out = {}
+    for where, args in (("data", []), ("store", ["--store", str(bundled_store.path)])):
+        result = runner.invoke(
+            main, [*args, "export", "--format", "nt", "-o", str(tmp_path / where)]
+        )
+        assert result.exit_code == 0, result.output
+        out[where] = (tmp_path / where).read_bytes()
+    assert out["data"] == out["store"] == _today([], "nt")
+
+
+def test_data_files_keep_the_loader_errors_and_warnings(runner, fixtures, tmp_path) -> None:
+    from qegraph.cli import main
+
+    broken = fixtures / "hostile-malformed.ttl"
+    streamed = runner.invoke(main, ["--data", str(broken), "export", "--format", "nt"])
+    via_rdflib = runner.invoke(main, ["--data", str(broken), "export", "--format", "jsonld"])
+    assert streamed.exit_code == via_rdflib.exit_code == 2
+    assert streamed.output == via_rdflib.output
+    assert str(broken) in streamed.output and "Traceback" not in streamed.output
+    imports = tmp_path / "imports.ttl"
+    imports.write_text("<urn:x:o> <http://www.w3.org/2002/07/owl#imports> <urn:x:far> .\n")
+    with pytest.warns(UserWarning, match="was not fetched"):
+        serialize(DataFiles([imports]), "turtle")
+
+
+def test_blank_nodes_in_two_files_stay_apart(tmp_path) -> None:
+    """Oxigraph keeps a file's blank-node labels; two files saying _:b0 mean two nodes."""
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    one.write_text('_:b0 <urn:x:p> "one" .\n', encoding="utf-8")
+    two.write_text('_:b0 <urn:x:p> "two" .\n', encoding="utf-8")
+    data = serialize(DataFiles([one, two], bundled=False), "nt").decode()
+    assert data == '_:c14n0 <urn:x:p> "two" .\n_:c14n1 <urn:x:p> "one" .\n'
+
+
+def test_typed_literals_written_as_rdflib_normalises_them(tmp_path) -> None:
+    path = tmp_path / "typed.ttl"
+    path.write_text(
+        '<urn:x:s> <urn:x:p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> , "x" ;'
+        ' <urn:x:q> "1"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n',
+        encoding="utf-8",
+    )
+    for fmt in FORMATS:
+        assert serialize(DataFiles([path], bundled=False), fmt) == _today([path], fmt, False)
+
+
+def _chain(path: Path, links: int, *, distinct: bool = False) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        out.write("<urn:x:root> <urn:x:p> _:b0 .\n")
+        for i in range(links):
+            out.write(f"_:b{i} <urn:x:p> _:b{i + 1} .\n")
+            if distinct:
+                out.write(f'_:b{i} <urn:x:n> "{i}" .\n')
+    return path
+
+
+def _run(args: list[str], timeout: float = 120) -> tuple[subprocess.CompletedProcess, int]:
+    """Run the CLI in a child; return the result and the child's peak RSS in MB."""
+    code = (
+        "import resource, sys\n"
+        "from qegraph.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=True)\n"
+        "finally:\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout
+    )
+    lines = result.stderr.strip().splitlines()
+    return result, int(lines[-1])
+
+
+@pytest.mark.parametrize("where", ["data", "store"])
+def test_a_long_blank_node_chain_stops_with_one_line_and_exit_2(where, tmp_path) -> None:
+    """10,000 links: RDFC-1.0 would run for hours; refused up front, in bounded time and memory."""
+    chain = _chain(tmp_path / "chain.nt", 10_000)
+    if where == "store":
+        StoreBackend(tmp_path / "s").load([chain], bundled=False)
+        source = ["--store", str(tmp_path / "s")]
+    else:
+        source = ["--data", str(chain)]
+    start = time.monotonic()
+    result, peak_mb = _run([*source, "export", "--format", "turtle", "-o", str(tmp_path / "o")])
+    assert result.returncode == 2
+    message = result.stderr.strip().splitlines()[0]
+    assert "chain or a ring of blank nodes" in message and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()
+    assert time.monotonic() - start < 60 and peak_mb < 1000
+
+
+def test_a_100k_deep_nesting_in_a_store_is_refused_not_crashed(tmp_path) -> None:
+    """The same graph as Turtle nested 100,000 deep (N-Triples has no nesting to refuse)."""
+    chain = _chain(tmp_path / "deep.nt", 100_000)
+    StoreBackend(tmp_path / "s").load([chain], bundled=False)
+    for fmt in ("nt", "trig"):
+        result, peak_mb = _run(["--store", str(tmp_path / "s"), "export", "--format", fmt])
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and peak_mb < 1000
+
+
+def test_a_deep_chain_that_labels_cheaply_is_written_with_bounded_nesting(tmp_path) -> None:
+    """Blank nodes told apart by their own literal are labelled at once; Turtle nests 200 deep
+    at most and writes the rest with labels, instead of exhausting the stack."""
+    chain = _chain(tmp_path / "chain.nt", 2000, distinct=True)
+    text = serialize(DataFiles([chain], bundled=False), "turtle").decode()
+    depth = deepest = 0
+    for char in text:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 199  # the statement is level 1 of the 200
+    assert serialize(DataFiles([chain], bundled=False), "nt").count(b"\n") == 4001
+
+
+def test_canonical_cost_is_linear_to_compute() -> None:
+    """The estimate itself never recurses: a 200,000-node chain is measured in seconds."""
+    from qegraph.exporting import _canonical_cost
+
+    quads = [((1, f"b{i}"), (0, "urn:x:p"), (1, f"b{i + 1}"), None) for i in range(200_000)]
+    start = time.monotonic()
+    assert _canonical_cost(quads) > 10**9
+    assert time.monotonic() - start < 60
+    assert _canonical_cost([((1, "a"), (0, "urn:x:p"), (1, "b"), None)]) < 10
+
+
+def test_refusal_is_an_export_error() -> None:
+    quads = [((1, f"b{i}"), (0, "urn:x:p"), (1, f"b{i + 1}"), None) for i in range(1000)]
+    from qegraph.exporting import _canonical_quads
+
+    with pytest.raises(ExportError, match="chain or a ring"):
+        _canonical_quads(quads)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_an_rdflib_datasets_default_graph_stays_the_default_graph(fmt) -> None:
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset()
+    node = URIRef("https://example.org/")
+    dataset.default_graph.add((node, node, node))
+    dataset.graph(URIRef("urn:x:g")).add((node, node, URIRef("urn:x:o")))
+    data = serialize(dataset, fmt)
+    assert data == ORACLE[fmt](dataset).encode()
+    assert b"urn:x-rdflib:default" not in data
