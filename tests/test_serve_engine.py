@@ -117,3 +117,26 @@ def test_checks_let_words_in_strings_iris_and_names_pass(query: str, form: str) 
 def test_a_query_with_from_keeps_its_own_dataset() -> None:
     assert names_dataset("SELECT * FROM NAMED <urn:g> WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert not names_dataset("SELECT * WHERE { ?s <urn:from> 'FROM' }")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Oxigraph reads \u0022 as a character inside the string, so SERVICE is live for the engine;
+        # with the escape expanded first, SERVICE would sit in a comment.
+        'SELECT ?s { ?s ?p "\\u0022 # " SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }',
+        # Oxigraph ends a comment at CR: SERVICE is live for the engine.
+        "SELECT ?s { # note\r SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }",
+        # An escaped keyword outside a string: read two ways.
+        "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p \\u0022x\\u0022 . SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }",
+    ],
+)
+def test_checks_refuse_a_query_the_two_readings_disagree_on(query: str) -> None:
+    with pytest.raises(Refusal) as refused:
+        check_query(query)
+    assert refused.value.status == 403
+
+
+def test_checks_pass_escapes_inside_strings_and_iris() -> None:
+    assert check_query('SELECT ?s { ?s ?p "caf\\u00e9" ; ?q <urn:\\u0041> }') == "SELECT"

@@ -1,10 +1,14 @@
 """What the front refuses before any engine sees a query: updates, LOAD and SERVICE.
 
 The engine (Oxigraph) runs SERVICE itself and has no switch for it, so the text is checked here,
-lexically and without rdflib: codepoint escapes (``\\u0053ERVICE``) are expanded first as the
-SPARQL grammar says, then comments, strings, IRIs, variables and prefixed names are blanked out,
-and the keywords that remain decide. A word inside a string or an IRI is never a keyword. Syntax
-errors are left to the engine, which words them with line and column.
+lexically and without rdflib: comments, strings, IRIs, variables and prefixed names are blanked
+out, and the keywords that remain decide. A word inside a string or an IRI is never a keyword.
+The text is read twice: as Oxigraph reads it (codepoint escapes such as ``\\u0022`` count only
+inside strings and IRIs; a comment ends at CR or LF) and as the SPARQL grammar's note on escapes
+reads it (``\\u0053ERVICE`` expanded everywhere first). When the two readings find different
+keywords, the query is refused: whatever decides must read the query as the engine does, and a
+query built to be read two ways is refused rather than guessed at. Syntax errors are left to the
+engine, which words them with line and column. The workers have no network either way.
 
 :func:`check_query` is the one place to swap in a stricter shared check.
 
@@ -69,8 +73,12 @@ def check_query(text: str) -> str:
     Raises :class:`~qegraph.serve.errors.Refusal`: 403 for an update, LOAD or SERVICE, 400 when
     no query form can be found (the engine reports finer syntax errors).
     """
-    code = _LEXEMES.sub(" ", expand_escapes(text))
-    words = [w.upper() for w in _WORD.findall(code)]
+    words = _keywords(text)
+    if words != _keywords(expand_escapes(text)):
+        raise Refusal(
+            403,
+            "the query reads differently with its \\u escapes expanded and as written: refused",
+        )
     if "SERVICE" in words:
         raise Refusal(403, "SERVICE is refused: this endpoint never calls other endpoints")
     for word in words:
@@ -92,5 +100,9 @@ def names_dataset(text: str) -> bool:
     >>> names_dataset("SELECT * FROM <urn:g> { ?s ?p ?o }"), names_dataset("SELECT ?from {}")
     (True, False)
     """
-    code = _LEXEMES.sub(" ", expand_escapes(text))
-    return "FROM" in (w.upper() for w in _WORD.findall(code))
+    return "FROM" in _keywords(text)
+
+
+def _keywords(text: str) -> list[str]:
+    """The words of ``text`` outside comments, strings, IRIs, variables and names, upper-cased."""
+    return [w.upper() for w in _WORD.findall(_LEXEMES.sub(" ", text))]
