@@ -644,6 +644,30 @@ def test_serving_a_store_answers_like_memory(tmp_path: Path, bundled_graph) -> N
         store_server.stop()
 
 
+def test_serving_a_store_sees_a_load_completed_while_it_runs(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    StoreBackend(store).load()
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<urn:qegraph-test:s> <urn:qegraph-test:p> 'loaded later' .\n")
+    running = start_serve("--workers", "1", global_options=("--store", str(store)))
+    ask = "ASK { ?s ?p 'loaded later' }"
+    try:
+        status, _h, body = request(running.url, params=[("query", ask)])
+        assert status == 200 and json.loads(body)["boolean"] is False
+        loaded = subprocess.run(
+            [sys.executable, "-m", "qegraph", "--store", str(store), "load", str(extra)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        status, _h, body = request(running.url, params=[("query", ask)])
+        assert status == 200, body
+        assert json.loads(body)["boolean"] is True
+    finally:
+        running.stop()
+
+
 def test_qegraph_serve_answers_then_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "qegraph", "serve", "--port", "0", "--quiet"]
     process = subprocess.Popen(

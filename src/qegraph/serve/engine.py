@@ -279,6 +279,40 @@ def _remote_graph(data: bytes, job: Job) -> Answer:
     return 200, truncated, serialize(graph, job.fmt)
 
 
+class LatestStore:
+    """A read-only store folder that follows completed loads: reopened when the folder changes.
+
+    ``qegraph load`` builds the new store beside the old one and swaps the folder in with one
+    rename, and an Oxigraph handle opened before the swap fails afterwards (it opens table files
+    by path). So before each use the worker compares the folder's identity with the one it
+    opened, reopens on a change, and retries once a query that met the swap half-way.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._stamp: tuple[int, int] | None = None
+        self._store: Any = None
+
+    def _current(self) -> Any:
+        stat = os.stat(self._folder)
+        stamp = (stat.st_dev, stat.st_ino)
+        if stamp != self._stamp or self._store is None:
+            from ..oxstore import open_read_only
+
+            self._store, self._stamp = open_read_only(self._folder), stamp
+        return self._store
+
+    def query(self, *args: Any, **options: Any) -> Any:
+        try:
+            return self._current().query(*args, **options)
+        except OSError:
+            self._store = None  # met a load's swap: reopen and try once more
+            return self._current().query(*args, **options)
+
+    def named_graphs(self) -> Any:
+        return self._current().named_graphs()
+
+
 def open_engine(
     *,
     data: tuple[str, ...] = (),
@@ -313,7 +347,7 @@ def open_engine(
         folder = Path(store)
         open_read_only(folder)  # fail now, with the usual message, not in a worker
         return WorkerPool(
-            lambda: open_read_only(folder),
+            lambda: LatestStore(folder),
             size=workers,
             timeout=timeout,
             queue_timeout=queue_timeout,
