@@ -379,7 +379,7 @@ def test_bundled_map_opens_with_readable_labels_that_do_not_overlap(visit, pages
         v.page.click(f".qe-lang button[data-lang='{lang}']")
         v.page.wait_for_timeout(200)
     boxes = v.js(LABEL_BOXES)
-    assert len(boxes) == 128
+    assert len(boxes) == 130
     assert _overlaps(boxes) == []
     on_screen = [b for b in boxes if b["onScreen"]]
     # The opening view shows a good part of the contrast at a size a person can read.
@@ -402,7 +402,7 @@ def test_contrast_layout_puts_the_sides_apart_and_each_pair_face_to_face(visit, 
                 return [a.side, pos[a.id].x, pos[a.id].y, b.side, pos[b.id].x, pos[b.id].y];
             }); }"""
     )
-    assert len(pairs) == 17
+    assert len(pairs) == 21
     for side_a, xa, _ya, side_b, xb, _yb in pairs:
         for side, x in ((side_a, xa), (side_b, xb)):
             if side == "quality":
@@ -494,7 +494,7 @@ def test_only_contrasts_keeps_the_opposes_pairs_and_refits(visit, pages):
         """() => window.qegraphViewer.edges.get({filter: e => !e.hidden})
                  .map(e => window.qegraphViewer.data.edges[e.id].pred)"""
     )
-    assert shown_edges and set(shown_edges) == {"qe:opposes"} and len(shown_edges) == 17
+    assert shown_edges and set(shown_edges) == {"qe:opposes"} and len(shown_edges) == 21
     in_pairs = v.js(
         """() => { const d = window.qegraphViewer.data, s = new Set();
             d.edges.filter(e => e.opposes).forEach(e => { s.add(e.from); s.add(e.to); });
@@ -502,7 +502,7 @@ def test_only_contrasts_keeps_the_opposes_pairs_and_refits(visit, pages):
     )
     shown_nodes = v.js("() => window.qegraphViewer.nodes.get({filter: n => !n.hidden}).length")
     assert shown_nodes == in_pairs
-    assert v.page.inner_text("#qe-status").startswith(f"{in_pairs} / 128 concepts")
+    assert v.page.inner_text("#qe-status").startswith(f"{in_pairs} / 130 concepts")
     assert v.js("() => window.qegraphViewer.network.getScale()") != before
     # The axis filter then narrows the contrasts to one axis.
     for label in v.page.locator("#qe-filter-axis label").all():

@@ -191,3 +191,15 @@ def test_cli_docs_writes_the_index(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {tmp_path / 'docs' / 'index.html'}\n"
     assert "qe-critical-thinking" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+
+
+def test_docs_show_chinese_definitions_and_the_evidence_kind_of_each_claim(bundled_graph) -> None:
+    from qegraph.ontodoc import docs_anchor, render_docs
+
+    page = render_docs(bundled_graph)
+    assert page.count('<p class="definition" lang="zh-Hans">') >= 136
+    assert '<span class="evidence stated">[stated in the text' in page
+    # Teachers implementing quality education is a reading of "my work", so an inference.
+    start = page.index(f'id="{docs_anchor(QE.teachers)}"')
+    entry = page[start : page.index("</section>", start)]
+    assert '<span class="evidence inferred">[curator inference' in entry

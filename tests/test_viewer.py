@@ -361,7 +361,7 @@ def test_a_cut_keeps_every_contrast_pair_and_says_what_it_cut():
     paradigms = {n for n, a in G.nodes(data=True) if a["type"] == "qe:Paradigm"}
     assert len(drawn) == 40 and pairs | paradigms <= drawn
     assert sum(e["opposes"] for e in data["edges"]) == 21
-    assert data["cut"]["en"].startswith("showing 40 of 128 concepts: every contrast pair")
+    assert data["cut"]["en"].startswith("showing 40 of 130 concepts: every contrast pair")
     page = viz(graph, top=40)
     assert page.cut == data["cut"]["en"]
     assert viz(graph).cut is None

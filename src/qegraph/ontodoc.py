@@ -70,6 +70,23 @@ _CHARACTERISTICS = (
 )
 
 
+
+#: Evidence kinds of claims (Evidence & Conclusion Ontology), as the page names them.
+_HAS_EVIDENCE = URIRef("http://purl.obolibrary.org/obo/RO_0002558")
+_EVIDENCE = {
+    "http://purl.obolibrary.org/obo/ECO_0000304": {
+        "kind": "stated",
+        "en": "stated in the text",
+        "zh": "原文陈述",
+    },
+    "http://purl.obolibrary.org/obo/ECO_0000305": {
+        "kind": "inferred",
+        "en": "curator inference",
+        "zh": "编者推断",
+    },
+}
+
+
 @dataclass
 class _Term:
     """One documented resource: its anchor, labels and the rows of its entry."""
@@ -82,6 +99,7 @@ class _Term:
     curie: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     definition: str = ""
+    definition_zh: str = ""
     alt: list[str] = field(default_factory=list)
     badge: str = ""
 
@@ -385,6 +403,7 @@ class _Docs:
         term.definition = self._lang_text(node, SKOS.definition, "en") or self._lang_text(
             node, RDFS.comment, "en"
         )
+        term.definition_zh = self._lang_text(node, SKOS.definition, "zh-Hans")
         term.alt = sorted({str(v) for v in g.objects(node, SKOS.altLabel)})
         return term
 
@@ -504,6 +523,7 @@ class _Docs:
                 if s is None or p is None or o is None:
                     continue
                 axis = g.value(claim, QE.onAxis)
+                evidence = _EVIDENCE.get(str(g.value(claim, _HAS_EVIDENCE)))
                 sources = [
                     {
                         "href": "#" + self.anchors[src],
@@ -521,6 +541,7 @@ class _Docs:
                         "predicate": self.label(p) if isinstance(p, URIRef) else str(p),
                         "object": self.link(o),
                         "axis": self.link(axis) if axis is not None else None,
+                        "evidence": evidence,
                         "sources": sources,
                         "sort": (str(p), str(s), str(o)),
                     }
