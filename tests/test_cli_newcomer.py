@@ -137,7 +137,7 @@ def test_export_construct_cx01_writes_the_contrasts_with_their_axes_and_passages
     assert result.exit_code == 0, result.output
     graph = Graph().parse(target)
     opposes = URIRef(QE + "opposes")
-    assert len(set(graph.subject_objects(opposes))) == 17
+    assert len(set(graph.subject_objects(opposes))) == 21
     predicates = {str(p) for p in graph.predicates()}
     assert QE + "onAxis" in predicates and QE + "keyPhrase" in predicates
     assert QE + "develops" not in predicates

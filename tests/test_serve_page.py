@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from qegraph.sparql import named_queries
+
 from .servers import QegraphServe, qegraph_serve  # noqa: F401
 from .test_browser import chromium  # noqa: F401
 
@@ -28,7 +30,8 @@ def test_query_page_types_a_query_and_reads_the_table(qegraph_serve, chromium) -
     page.on("pageerror", lambda e: problems.append(str(e)))
     try:
         page.goto(f"{qegraph_serve.base}/query")
-        assert page.locator("#qe-examples option").count() == 29  # 28 CQs and the prompt
+        # every named query (CQ-NN and CX-NN) and the prompt
+        assert page.locator("#qe-examples option").count() == len(named_queries()) + 1
         editor = page.locator(".CodeMirror textarea")
         page.locator(".CodeMirror").click()
         page.keyboard.press("Control+A")

@@ -104,7 +104,11 @@ SELECT_MEDIA = {
 }
 
 
-@pytest.mark.parametrize("cq", named_queries(), ids=[q.name for q in named_queries()])
+COMPETENCY_QUESTIONS = [q for q in named_queries() if q.name.startswith("CQ-")]
+CONSTRUCT_QUERIES = [q for q in named_queries() if q.name.startswith("CX-")]
+
+
+@pytest.mark.parametrize("cq", COMPETENCY_QUESTIONS, ids=[q.name for q in COMPETENCY_QUESTIONS])
 def test_competency_question_answers_match_qegraph_query(qegraph_serve, bundled_graph, cq) -> None:  # noqa: F811
     for fmt, media in SELECT_MEDIA.items():
         want = answer(bundled_graph, cq.text, fmt=fmt).encode("utf-8")
@@ -133,7 +137,10 @@ def test_construct_and_describe_match_qegraph_query(qegraph_serve, bundled_graph
     }[fmt]
     for query in (
         "CONSTRUCT { ?a qe:opposes ?b } WHERE { ?a qe:opposes ?b }",
-        "DESCRIBE qe:critical-thinking",
+        # DESCRIBE is implementation-defined: rdflib adds the reified statements (the claims)
+        # of a resource with edges, Oxigraph does not; a passage has none, so both agree.
+        "DESCRIBE qe:doc-000-p5",
+        *(q.text for q in CONSTRUCT_QUERIES),
     ):
         want = answer(bundled_graph, query, fmt=fmt).encode("utf-8")
         conn = http.client.HTTPConnection("127.0.0.1", qegraph_serve.port, timeout=30)

@@ -73,8 +73,10 @@ def check_query(text: str) -> str:
     Raises :class:`~qegraph.serve.errors.Refusal`: 403 for an update, LOAD or SERVICE, 400 when
     no query form can be found (the engine reports finer syntax errors).
     """
-    words = _keywords(text)
-    if words != _keywords(expand_escapes(text)):
+    words, expanded = _keywords(text), _keywords(expand_escapes(text))
+    if "SERVICE" in words or "SERVICE" in expanded:
+        raise Refusal(403, "SERVICE is refused: this endpoint never calls other endpoints")
+    if words != expanded:
         raise Refusal(
             403,
             "the query reads differently with its \\u escapes expanded and as written: refused",
