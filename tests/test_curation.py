@@ -182,7 +182,8 @@ def test_every_bad_row_is_reported_by_file_row_and_column_and_nothing_is_written
     expected = [
         f"Error: {name}:2:1: subject: unknown concept 'personalised educaton'; did you mean "
         "'personalised education'",
-        f"{name}:3:2: relation: unknown relation 'grows'; the relations are abandons, carriesOut, develops,",
+        f"{name}:3:2: relation: unknown relation 'grows'; the relations are abandons, "
+        "carriesOut, develops,",
         f"{name}:4:3: object: qe:creativity is not a qe:LearnerCharacteristic, the range of "
         "qe:respects",
         f"{name}:5:6: key_phrase: 'the village pond' is not verbatim in "

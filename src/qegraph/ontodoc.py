@@ -70,7 +70,6 @@ _CHARACTERISTICS = (
 )
 
 
-
 #: Evidence kinds of claims (Evidence & Conclusion Ontology), as the page names them.
 _HAS_EVIDENCE = URIRef("http://purl.obolibrary.org/obo/RO_0002558")
 _EVIDENCE = {
