@@ -251,16 +251,26 @@
     var showing = {};
     DATA.nodes.forEach(function (n) { if (shownNodes[n.id]) { showing[n.side + " " + n.type] = true; } });
     DATA.edges.forEach(function (e) { if (shownEdges[e.id] && e.axisEn) { showing["axis " + e.axisEn] = true; } });
+    /* Both side headings in one size, each kept on its own side of the middle. */
+    var sideSize = narrow ? 17 : 26;
+    shape().groups.forEach(function (g) {
+      if (g.kind !== "side" || !g.x) { return; }
+      ctx.font = "700 " + sideSize + "px system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
+      var room = 1.8 * Math.abs(g.x) - 8, wide = ctx.measureText(pick(g)).width;
+      if (room > 0 && wide > room) { sideSize = Math.max(9, Math.floor(sideSize * room / wide)); }
+    });
     shape().groups.forEach(function (g) {
       /* A heading whose group is filtered out goes with it. */
       if (g.kind === "type" && !showing[g.side + " " + g.type]) { return; }
       if (g.kind === "axis" && g.axis && !showing["axis " + g.axis] && edgeFiltersActive()) { return; }
       var size = g.kind === "side" ? (narrow ? 17 : 26) : g.kind === "axis" ? 16 : 14;
-      ctx.font = (g.kind === "type" ? "600 " : "700 ") + size +
-        "px system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
+      var weight = g.kind === "type" ? "600 " : "700 ";
+      var face = "px system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
+      ctx.font = weight + size + face;
       ctx.fillStyle = g.kind === "side" ? "#37474f" : g.kind === "axis" ? "#b71c1c" : "#5f6b73";
       var text = pick(g);
       if (g.kind !== "side" && !zh()) { text = text.toUpperCase(); }
+      if (g.kind === "side") { ctx.font = weight + sideSize + face; }
       ctx.fillText(text, g.x, g.y);
     });
     ctx.restore();
