@@ -88,6 +88,82 @@ def test_time_limit_leaves_no_pending_interruption_behind():
     assert sum(range(10)) == 45
 
 
+# A loop of limits that run out while the work ends: the interruption lands at every point of
+# the limit's own entry and exit code. It used to escape there as `limits._Expired` (about 1 in
+# 1000 limits), leaving the timer armed: a traceback, or the process killed by SIGALRM (142).
+_RACE_LOOP = """
+import random, signal, sys, threading, time
+from qegraph.errors import QueryTimeoutError
+from qegraph.limits import time_limit
+
+def loop(n, scale):
+    outcomes = {"done": 0, "timeout": 0}
+    for _ in range(n):
+        try:
+            with time_limit(random.uniform(1e-6, 2e-4) * scale):
+                sum(range(random.randint(0, 300) * scale))
+            outcomes["done"] += 1
+        except QueryTimeoutError:
+            outcomes["timeout"] += 1
+    return outcomes
+
+random.seed(int(sys.argv[1]))
+main = loop(int(sys.argv[2]), 1)
+assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), signal.getitimer(signal.ITIMER_REAL)
+assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+found = []
+worker = threading.Thread(target=lambda: found.append(loop(int(sys.argv[2]) // 10, 20)))
+worker.start()
+worker.join()
+time.sleep(0.7)  # a timer or watchdog left behind would fire here
+assert threading.active_count() == 1, threading.enumerate()
+print(main["done"], main["timeout"], found[0]["done"], found[0]["timeout"])
+"""
+
+
+def test_tiny_time_limits_in_a_loop_never_escape_or_stay_armed():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _RACE_LOOP, "13", "20000"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
+    main_done, main_timeout, thread_done, thread_timeout = map(int, done.stdout.split())
+    # Both outcomes happened, so the interruptions really hit the limits at varied points.
+    assert main_done > 0 and main_timeout > 0
+    assert thread_done + thread_timeout == 2000 and thread_timeout > 0
+
+
+def test_time_limit_running_out_before_the_body_is_a_timeout():
+    with (
+        pytest.raises(QueryTimeoutError, match="ran past its time limit of 1e-06 s"),
+        time_limit(1e-6),
+    ):
+        time.sleep(0.01)
+
+
+def test_cli_query_with_a_tiny_timeout_exits_4_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    for _ in range(6):
+        done = subprocess.run(
+            [sys.executable, "-m", "qegraph", "query", "--timeout", "0.0005", "--name", "CQ-01"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 4, done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        assert "ran past its time limit of 0.0005 s" in done.stderr
+
+
 def test_no_timeout_by_default_in_the_library(busy_graph):
     rows = run_query(busy_graph, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert int(rows[0]["n"]) == 60

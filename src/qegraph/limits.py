@@ -31,9 +31,10 @@ import ctypes
 import functools
 import itertools
 import signal
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 from .errors import QueryTimeoutError
@@ -84,8 +85,9 @@ def _message(what: str, seconds: float) -> str:
     )
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float | None, *, what: str = "the query") -> Iterator[None]:
+def time_limit(
+    seconds: float | None, *, what: str = "the query"
+) -> contextlib.AbstractContextManager[None]:
     """Stop the block with :class:`QueryTimeoutError` after ``seconds`` (None or 0: no limit).
 
     Parameters
@@ -105,55 +107,87 @@ def time_limit(seconds: float | None, *, what: str = "the query") -> Iterator[No
     45
     """
     if seconds is None or seconds <= 0:
-        yield
-        return
+        return contextlib.nullcontext()
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        limiter = _alarm_limit
-    else:
-        limiter = _async_limit
-    fired: list[bool] = []
-    try:
-        with limiter(float(seconds), fired):
-            yield
-    except _Expired:
-        raise QueryTimeoutError(_message(what, seconds)) from None
-    if fired:
-        # Time ran out but the work swallowed the interruption: its answer cannot be trusted.
-        raise QueryTimeoutError(_message(what, seconds))
+        return _AlarmLimit(float(seconds), what)
+    return _AsyncLimit(float(seconds), what)
 
 
-@contextlib.contextmanager
-def _alarm_limit(seconds: float, fired: list[bool]) -> Iterator[None]:
-    armed = [True]
+class _Limit:
+    """What both limiters share: the interruption may only land inside the ``with`` body.
 
-    def on_alarm(signum: int, frame: object) -> None:
-        if armed[0]:
-            fired.append(True)
+    The limiters are plain classes, not generators under ``contextlib``: a generator's
+    ``__enter__``/``__exit__`` run Python frames of their own around the body, and an
+    interruption landing in one of them escaped as ``_Expired`` (a traceback, and a timer
+    left armed that killed the process later with SIGALRM, exit 142). Here the interruption
+    is refused while the thread runs :meth:`__enter__` or :meth:`__exit__` (their code objects
+    are in :data:`_QUIET`); it is only recorded, and the block still ends in
+    :class:`QueryTimeoutError`.
+    """
+
+    def __init__(self, seconds: float, what: str) -> None:
+        self.seconds = seconds
+        self.what = what
+        self.fired = False
+
+    def timed_out(self) -> QueryTimeoutError:
+        return QueryTimeoutError(_message(self.what, self.seconds))
+
+    def finish(self, exc: BaseException | None) -> None:
+        if isinstance(exc, _Expired):
+            raise self.timed_out() from None
+        if self.fired and exc is None:
+            # Time ran out but the work swallowed the interruption: its answer cannot be trusted.
+            raise self.timed_out()
+
+
+class _AlarmLimit(_Limit):
+    """Main thread: ``SIGALRM`` from ``setitimer``, repeated every :data:`_REPEAT` seconds."""
+
+    def __enter__(self) -> None:
+        self.armed = self.installed = False
+        self.start = time.monotonic()
+        self.outer = signal.getitimer(signal.ITIMER_REAL)
+        if self.outer[0] and self.outer[0] < self.seconds:
+            # An enclosing limit ends first: let it fire, ours cannot matter.
+            self.installed = False
+            return
+        self.installed = True
+        self.previous = signal.signal(signal.SIGALRM, self.on_alarm)
+        self.armed = True
+        signal.setitimer(signal.ITIMER_REAL, self.seconds, _REPEAT)
+        if self.fired:  # a tiny limit ran out before the body began
+            self.disarm()
+            raise self.timed_out()
+
+    def on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        if not self.armed:
+            return
+        self.fired = True
+        if frame is None or frame.f_code not in _QUIET:
             raise _Expired
 
-    start = time.monotonic()
-    outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)
-    if outer_delay and outer_delay < seconds:
-        # An enclosing limit ends first: let it fire, ours cannot matter.
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
-    try:
-        yield
-    finally:
-        # An alarm may land while we disarm: retry until disarmed, the handler then stays quiet.
-        while True:
-            try:
-                armed[0] = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                break
-            except _Expired:
-                continue
-        signal.signal(signal.SIGALRM, previous)
-        if outer_delay:
-            remaining = outer_delay - (time.monotonic() - start)
-            signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), outer_interval)
+    def disarm(self) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        # A Python call handles a signal that arrived before the timer stopped, while our
+        # (now quiet) handler is still the one installed, not the enclosing limit's.
+        _handle_pending()
+        if self.previous is not None:  # None: the handler was not set from Python
+            signal.signal(signal.SIGALRM, self.previous)
+        delay, interval = self.outer
+        if delay:
+            remaining = delay - (time.monotonic() - self.start)
+            signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), interval)
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if self.installed:
+            self.disarm()
+        self.finish(exc)
+
+
+def _handle_pending() -> None:
+    """Nothing: calling a Python function runs the handlers of signals that arrived."""
 
 
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
@@ -161,41 +195,68 @@ _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
 _set_async_exc.restype = ctypes.c_int
 
 
-@contextlib.contextmanager
-def _async_limit(seconds: float, fired: list[bool]) -> Iterator[None]:
-    target = threading.get_ident()
-    lock = threading.Lock()
-    stopped = [False]
-    wake = threading.Event()
+class _AsyncLimit(_Limit):
+    """Other threads: a watchdog thread injects ``_Expired`` with ``PyThreadState_SetAsyncExc``.
 
-    def watchdog() -> None:
-        delay = seconds
-        while not wake.wait(delay):
-            with lock:
-                if stopped[0]:
+    The watchdog holds the GIL while it looks at the worker's current frame, and the worker
+    raises an injected exception where it stands when it takes the GIL back; so the watchdog
+    only injects once ``__enter__`` has started the watchdog (``inside``) and while that frame
+    is not :meth:`__enter__` or :meth:`__exit__`, and waits a moment otherwise.
+    """
+
+    def __enter__(self) -> None:
+        self.target = threading.get_ident()
+        self.lock = threading.Lock()
+        self.stopped = False
+        self.wake = threading.Event()
+        self.inside = False
+        self.thread = threading.Thread(target=self.watch, name="qegraph-time-limit", daemon=True)
+        self.thread.start()
+        self.inside = True  # from here on the top frame is __enter__'s until the body runs
+
+    def watch(self) -> None:
+        delay = self.seconds
+        while not self.wake.wait(delay):
+            with self.lock:
+                if self.stopped:
                     return
-                fired.append(True)
-                _set_async_exc(target, _Expired)
+                self.fired = True
+                frame = sys._current_frames().get(self.target)
+                if not self.inside or (frame is not None and frame.f_code in _QUIET):
+                    delay = 0.001  # let it reach the body (or finish __exit__)
+                    continue
+                _set_async_exc(self.target, _Expired)
             delay = _REPEAT
 
-    thread = threading.Thread(target=watchdog, name="qegraph-time-limit", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        # Stop the watchdog and drop an interruption scheduled but not delivered yet; one may
-        # be delivered while we do so, hence the retry. Under the lock no new one can come.
-        while True:
-            try:
-                with lock:
-                    stopped[0] = True
-                    if fired:
-                        _set_async_exc(target, ctypes.py_object())
-                break
-            except _Expired:
-                continue
-        wake.set()
-        thread.join()
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        # Under the lock no new interruption can come; drop one injected but not delivered yet.
+        with self.lock:
+            self.stopped = True
+            self.inside = False
+            if self.fired:
+                _set_async_exc(self.target, ctypes.py_object())
+        self.wake.set()
+        self.thread.join()
+        self.finish(exc)
+
+
+#: Code objects where an interruption is only recorded, never raised (see :class:`_Limit`).
+_QUIET = frozenset(
+    function.__code__
+    for function in (
+        _AlarmLimit.__enter__,
+        _AlarmLimit.__exit__,
+        _AlarmLimit.on_alarm,
+        _AlarmLimit.disarm,
+        _handle_pending,
+        _AsyncLimit.__enter__,
+        _AsyncLimit.__exit__,
+        _Limit.finish,
+        _Limit.timed_out,
+        _Limit.__init__,
+        time_limit,
+    )
+)
 
 
 def iterative_paths(algebra: Any) -> int:
