@@ -8,6 +8,13 @@ ports. Prints a Markdown table; docs/benchmarks.md has a run. Targets (issue 13)
 queries all correct in <= 3x its total time; a cartesian product stopped at the time limit while
 other clients keep p95 < 200 ms; memory of qegraph serve idle and under load.
 
+``--store-triples 1M`` measures the ``--store`` path instead: ``qegraph --store S load`` of the
+synthetic graph of ``scripts/bench.py`` (its generator, same seed), then ``qegraph --store S
+serve`` and ``oxigraph serve-read-only --location S`` on that same store folder, and the six
+queries of ``scripts/bench.py`` through HTTP, one client, the two servers taking turns: the p50
+of ``--repeat`` runs of each query on each server, after one warm-up run, and a check that both
+give the same rows.
+
 Each query opens a new connection (as many SPARQL clients do). The client is Python threads on
 the same machine, so both servers are measured through the same client; read ratios, not
 absolute numbers, on a shared machine.
@@ -159,20 +166,175 @@ def during_cartesian(port: int, path: str, timeout: float, clients: int = 4):
     return int(result["status"]), result["took"], p95
 
 
+def start_servers(
+    oxigraph: str, location: Path, timeout: float, workers: int, qegraph_options: list[str]
+) -> tuple[list[subprocess.Popen], int, int]:
+    """The Oxigraph server (read-only, on ``location``) and ``qegraph serve``, both answering:
+    (processes, Oxigraph port, qegraph port). ``qegraph_options`` come before ``serve``."""
+    ox_port = free_port()
+    ox_args = ["--union-default-graph"] if not qegraph_options else []
+    processes = [
+        subprocess.Popen(
+            [
+                oxigraph,
+                "serve-read-only",
+                "--location",
+                str(location),
+                "--bind",
+                f"127.0.0.1:{ox_port}",
+                *ox_args,
+                "--timeout-s",
+                f"{timeout:g}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    qe = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "qegraph",
+            *qegraph_options,
+            "serve",
+            "--port",
+            "0",
+            "--quiet",
+            "--timeout",
+            f"{timeout:g}",
+            "--workers",
+            str(workers),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    processes.append(qe)
+    line = qe.stderr.readline()
+    qe_port = int(line.split()[1].rsplit(":", 1)[1].split("/")[0])
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            ask(ox_port, "/query", "ASK {}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return processes, ox_port, qe_port
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def store_mode(oxigraph: str, args: argparse.Namespace) -> int:
+    """``--store-triples``: the six queries of scripts/bench.py on one store, both servers."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench  # scripts/bench.py: the generator and the query set
+
+    size = bench.parse_size(args.store_triples)
+    work = Path(tempfile.mkdtemp(prefix="bench-serve-store-"))
+    processes: list[subprocess.Popen] = []
+    try:
+        data = work / "synthetic.ttl"
+        triples = bench.generate(data, size)
+        store = work / "store"
+        begin = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "qegraph", "--store", str(store), "load", str(data)],
+            check=True,
+            capture_output=True,
+        )
+        load_s = time.perf_counter() - begin
+        data.unlink()
+        processes, ox_port, qe_port = start_servers(
+            oxigraph, store, args.timeout, args.workers, ["--store", str(store)]
+        )
+        servers = {"qegraph serve": (qe_port, "/sparql"), "oxigraph server": (ox_port, "/query")}
+        table = []
+        for name, text in bench.QUERIES.items():
+            query = bench.SPARQL_PREFIXES + "\n" + text
+            times: dict[str, list[float]] = {server: [] for server in servers}
+            answers: dict[str, set[tuple]] = {}
+            for turn in range(args.repeat + 1):
+                for server, (port, path) in servers.items():
+                    status, body, took = ask(port, path, query, timeout=args.timeout + 30)
+                    if status != 200:
+                        raise SystemExit(f"{server}: {name}: HTTP {status}: {body[:200]!r}")
+                    answers[server] = rows(body)
+                    if turn:  # the first turn warms both up
+                        times[server].append(took)
+            same = answers["qegraph serve"] == answers["oxigraph server"]
+            table.append(
+                (
+                    name,
+                    statistics.median(times["qegraph serve"]),
+                    statistics.median(times["oxigraph server"]),
+                    len(answers["oxigraph server"]),
+                    same,
+                )
+            )
+        print(
+            f"Data: scripts/bench.py's synthetic graph, {triples} triples plus the bundled "
+            f"ontology, in one store (`qegraph --store S load`: {load_s:.1f} s); "
+            f"qegraph serve --workers {args.workers}; one client; p50 of {args.repeat} runs "
+            f"after a warm-up; {os.cpu_count()} cores, shared.\n"
+        )
+        print(
+            "| query | qegraph serve p50 ms | oxigraph server p50 ms | ratio | rows | same rows |"
+        )
+        print("|---|---:|---:|---:|---:|---|")
+        for name, qe_s, ox_s, count, same in table:
+            print(
+                f"| {name} | {qe_s * 1000:.1f} | {ox_s * 1000:.1f} | {qe_s / ox_s:.2f}x "
+                f"| {count} | {'yes' if same else 'NO'} |"
+            )
+        qe_sum = sum(row[1] for row in table)
+        ox_sum = sum(row[2] for row in table)
+        print(
+            f"| sum of p50 | {qe_sum * 1000:.1f} | {ox_sum * 1000:.1f} | {qe_sum / ox_sum:.2f}x "
+            "| | |"
+        )
+        return 0 if all(row[4] for row in table) else 1
+    finally:
+        stop(processes)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--burst-clients", type=int, default=50)
     parser.add_argument("--burst-queries", type=int, default=20)
-    parser.add_argument("--timeout", type=float, default=3.0, help="query time limit, both servers")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="query time limit, both servers (default 3 s; 60 s with --store-triples)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="qegraph serve --workers")
+    parser.add_argument(
+        "--store-triples",
+        default=None,
+        help="measure the --store path instead, on a store of this size (e.g. 1M)",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query in --store mode")
     args = parser.parse_args()
 
     oxigraph = shutil.which("oxigraph")
     if oxigraph is None:
         print("the oxigraph command is missing: pip install oxigraph", file=sys.stderr)
         return 2
+    if args.store_triples:
+        args.timeout = args.timeout or 60.0
+        return store_mode(oxigraph, args)
+    args.timeout = args.timeout or 3.0
     import pyoxigraph as ox
 
     from qegraph.serve.dataset import build_store
@@ -206,52 +368,11 @@ def main() -> int:
             check=True,
             capture_output=True,
         )
-        ox_port = free_port()
-        processes.append(
-            subprocess.Popen(
-                [
-                    oxigraph,
-                    "serve-read-only",
-                    "--location",
-                    str(work / "ox"),
-                    "--bind",
-                    f"127.0.0.1:{ox_port}",
-                    "--union-default-graph",
-                    "--timeout-s",
-                    f"{args.timeout:g}",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+        started, ox_port, qe_port = start_servers(
+            oxigraph, work / "ox", args.timeout, args.workers, []
         )
-        qe = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "qegraph",
-                "serve",
-                "--port",
-                "0",
-                "--quiet",
-                "--timeout",
-                f"{args.timeout:g}",
-                "--workers",
-                str(args.workers),
-            ],
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        processes.append(qe)
-        line = qe.stderr.readline()
-        qe_port = int(line.split()[1].rsplit(":", 1)[1].split("/")[0])
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                ask(ox_port, "/query", "ASK {}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+        processes.extend(started)
+        qe = started[1]
         servers = {
             "qegraph serve": (qe_port, "/sparql", qe.pid),
             "oxigraph server": (ox_port, "/query", processes[0].pid),
@@ -309,13 +430,7 @@ def main() -> int:
             )
         return 0
     finally:
-        for process in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(processes)
         shutil.rmtree(work, ignore_errors=True)
 
 
