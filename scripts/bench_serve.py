@@ -168,13 +168,19 @@ def during_cartesian(port: int, path: str, timeout: float, clients: int = 4):
 
 
 def start_servers(
-    oxigraph: str, location: Path, timeout: float, workers: int, qegraph_options: list[str]
-) -> tuple[list[subprocess.Popen], int, int]:
-    """The Oxigraph server (read-only, on ``location``) and ``qegraph serve``, both answering:
-    (processes, Oxigraph port, qegraph port). ``qegraph_options`` come before ``serve``."""
+    processes: list[subprocess.Popen],
+    oxigraph: str,
+    location: Path,
+    timeout: float,
+    workers: int,
+    qegraph_options: list[str],
+) -> tuple[int, int]:
+    """Start the Oxigraph server (read-only, on ``location``) and ``qegraph serve``, add them to
+    ``processes`` (so the caller stops them even if one fails to start) and wait until both
+    answer: (Oxigraph port, qegraph port). ``qegraph_options`` come before ``serve``."""
     ox_port = free_port()
     ox_args = ["--union-default-graph"] if not qegraph_options else []
-    processes = [
+    processes.append(
         subprocess.Popen(
             [
                 oxigraph,
@@ -190,7 +196,7 @@ def start_servers(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-    ]
+    )
     qe = subprocess.Popen(
         [
             sys.executable,
@@ -212,6 +218,8 @@ def start_servers(
     )
     processes.append(qe)
     line = qe.stderr.readline()
+    if not line.startswith("serving "):
+        raise SystemExit(f"qegraph serve did not start: {line.strip() or qe.stderr.read()}")
     qe_port = int(line.split()[1].rsplit(":", 1)[1].split("/")[0])
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -220,7 +228,7 @@ def start_servers(
             break
         except OSError:
             time.sleep(0.1)
-    return processes, ox_port, qe_port
+    return ox_port, qe_port
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -253,8 +261,8 @@ def store_mode(oxigraph: str, args: argparse.Namespace) -> int:
         )
         load_s = time.perf_counter() - begin
         data.unlink()
-        processes, ox_port, qe_port = start_servers(
-            oxigraph, store, args.timeout, args.workers, ["--store", str(store)]
+        ox_port, qe_port = start_servers(
+            processes, oxigraph, store, args.timeout, args.workers, ["--store", str(store)]
         )
         servers = {"qegraph serve": (qe_port, "/sparql"), "oxigraph server": (ox_port, "/query")}
         table = []
@@ -371,11 +379,10 @@ def main() -> int:
             check=True,
             capture_output=True,
         )
-        started, ox_port, qe_port = start_servers(
-            oxigraph, work / "ox", args.timeout, args.workers, []
+        ox_port, qe_port = start_servers(
+            processes, oxigraph, work / "ox", args.timeout, args.workers, []
         )
-        processes.extend(started)
-        qe = started[1]
+        qe = processes[1]
         servers = {
             "qegraph serve": (qe_port, "/sparql", qe.pid),
             "oxigraph server": (ox_port, "/query", processes[0].pid),

@@ -644,6 +644,25 @@ def test_serving_a_store_answers_like_memory(tmp_path: Path, bundled_graph) -> N
         store_server.stop()
 
 
+def test_serve_builds_no_start_pages_for_a_store_over_the_limit(tmp_path, monkeypatch) -> None:
+    # At 1M triples, building the viewer and docs through rdflib kept serve from answering for
+    # minutes; above the limit it serves a page that says why, at once.
+    from qegraph.serve import runner
+
+    backend = StoreBackend(tmp_path / "store")
+    triples = backend.load().triples
+    pages = runner.build_pages(backend.graph())
+    assert b"No viewer" not in pages["/"][1] and len(pages["/"][1]) > 100_000
+    monkeypatch.setattr(runner, "PAGES_MAX_TRIPLES", triples - 1)
+    started = time.monotonic()
+    pages = runner.build_pages(backend.graph())
+    assert time.monotonic() - started < 2
+    viewer, docs = pages["/"][1].decode(), pages["/docs/"][1].decode()
+    assert f"No viewer: the graph has {triples:,} triples, more than the {triples - 1:,}" in viewer
+    assert "qegraph viz --focus CONCEPT" in viewer
+    assert f"No documentation: the graph has {triples:,} triples" in docs
+
+
 def test_serving_a_store_sees_a_load_completed_while_it_runs(tmp_path: Path) -> None:
     store = tmp_path / "store"
     StoreBackend(store).load()

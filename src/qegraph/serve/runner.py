@@ -131,9 +131,13 @@ def _protocol_class(header_timeout: float, max_head_bytes: int) -> Any:
     return _Protocol
 
 
+#: Above this many triples in a ``--store``, serve starts without the viewer and docs pages.
+PAGES_MAX_TRIPLES = 200_000
+
+
 def build_pages(graph: Any) -> dict[str, tuple[str, bytes]]:
     """The viewer at ``/`` and the docs at ``/docs/``, or a plain page saying why not (built
-    once at start, never per request)."""
+    once at start, never per request; not for a store of over :data:`PAGES_MAX_TRIPLES`)."""
     import html
 
     from ..errors import QegraphError
@@ -148,6 +152,20 @@ def build_pages(graph: Any) -> dict[str, tuple[str, bytes]]:
 
     kind = "text/html; charset=utf-8"
     pages: dict[str, tuple[str, bytes]] = {}
+    # An Oxigraph store counts its triples at once; a big one would take minutes to project
+    # and document through rdflib before the endpoint answers (at 1M triples, minutes).
+    size = len(graph) if getattr(graph.store, "ox_graph", None) is not None else 0
+    if size > PAGES_MAX_TRIPLES:
+        why = (
+            f"the graph has {size:,} triples, more than the {PAGES_MAX_TRIPLES:,} for which "
+            "qegraph serve builds this page at start"
+        )
+        pages["/"] = (
+            kind,
+            plain("qegraph", f"No viewer: {why}; draw a part with qegraph viz --focus CONCEPT"),
+        )
+        pages["/docs/"] = (kind, plain("qegraph documentation", f"No documentation: {why}"))
+        return pages
     try:
         from ..viewer import viz
 
