@@ -335,7 +335,13 @@ def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
 
 
 def cli_backend(
-    option: list[str], data: Path, work: Path, heavy: bool, timeout: float, export: bool = True
+    option: list[str],
+    data: Path,
+    work: Path,
+    heavy: bool,
+    timeout: float,
+    export: bool = True,
+    query_timeout: float = 30.0,
 ) -> dict[str, Step]:
     """``load`` then one ``query`` per query, ``export``, ``analyze``, ``viz`` through the CLI."""
     steps: dict[str, Step] = {
@@ -347,7 +353,16 @@ def cli_backend(
         query_file = work / f"{name}.rq"
         query_file.write_text(text, encoding="utf-8")
         steps[f"query {name}"] = measured(
-            qegraph(*option, "query", "-f", str(query_file), "--format", "csv"),
+            qegraph(
+                *option,
+                "query",
+                "-f",
+                str(query_file),
+                "--format",
+                "csv",
+                "--timeout",
+                f"{query_timeout:g}",
+            ),
             timeout=timeout,
         )
     if not export:
@@ -649,6 +664,12 @@ def main(argv: list[str] | None = None) -> int:
         help="runs of rdflib, pyoxigraph and the store's load + queries; the median is reported",
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per step")
+    parser.add_argument(
+        "--query-timeout",
+        type=float,
+        default=30.0,
+        help="qegraph query --timeout for the query commands (30 s, the default of the command)",
+    )
     parser.add_argument("--no-export", action="store_true", help="skip the Turtle export")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--work", default=None, help="folder for data and stores (temporary)")
@@ -705,7 +726,15 @@ def main(argv: list[str] | None = None) -> int:
                 runs = []
                 for _ in range(args.repeat - 1):  # load and queries only
                     runs.append(
-                        cli_backend(["--store", str(store)], data, work, False, args.timeout, False)
+                        cli_backend(
+                            ["--store", str(store)],
+                            data,
+                            work,
+                            False,
+                            args.timeout,
+                            False,
+                            args.query_timeout,
+                        )
                     )
                     shutil.rmtree(store, ignore_errors=True)
                 full = cli_backend(
@@ -715,6 +744,7 @@ def main(argv: list[str] | None = None) -> int:
                     heavy,
                     args.timeout,
                     light and not args.no_export,
+                    args.query_timeout,
                 )
                 shutil.rmtree(store, ignore_errors=True)
                 middle = median_run([*runs, full], key=cli_total)
@@ -725,7 +755,13 @@ def main(argv: list[str] | None = None) -> int:
                 server, url = start_oxigraph(work / "oxigraph")
                 try:
                     res["endpoint"] = cli_backend(
-                        ["--endpoint", url], data, work, heavy, args.timeout, not args.no_export
+                        ["--endpoint", url],
+                        data,
+                        work,
+                        heavy,
+                        args.timeout,
+                        not args.no_export,
+                        args.query_timeout,
                     )
                 finally:
                     server.send_signal(signal.SIGTERM)
