@@ -466,11 +466,7 @@ def render(
         verdict = "met" if seconds < limits[label] else "MISSED"
         lines.append(f"| `{label}` | {seconds:.2f} s | < {limits[label]:g} s ({verdict}) |")
     for size, res in results.items():
-        lines += [
-            "",
-            f"## {size} triples ({res['triples']} generated, {res['mb']:.0f} MB Turtle)",
-            "",
-        ]
+        lines += size_heading(size, res, "##")
         lines += load_tables(res, "###")
         lines += ["", "### Export, analysis, viewer (qegraph commands)", ""]
         lines += [
@@ -500,6 +496,14 @@ def render(
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def size_heading(size: str, res: dict, level: str) -> list[str]:
+    return [
+        "",
+        f"{level} {size} triples ({res['triples']} generated, {res['mb']:.0f} MB Turtle)",
+        "",
+    ]
 
 
 def per_million(seconds: float, triples: int) -> str:
@@ -611,11 +615,7 @@ def render_section(
         f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
     ]
     for size, res in results.items():
-        lines += [
-            "",
-            f"### {size} triples ({res['triples']} generated, {res['mb']:.0f} MB Turtle)",
-            "",
-        ]
+        lines += size_heading(size, res, "###")
         lines += load_tables(res, "####")
     lines.append(f"<!-- /section:{name} -->")
     return "\n".join(lines) + "\n"
@@ -719,7 +719,8 @@ def main(argv: list[str] | None = None) -> int:
             if "memory" in backends and light:
                 print(f"{size_text}: qegraph memory...", file=sys.stderr)
                 res["memory"] = direct_memory(data, args.timeout)
-            heavy = size <= heavy_max
+            # A section reports load + queries only: no export, analysis or viewer then.
+            heavy = size <= heavy_max and not args.section
             if "store" in backends:
                 print(f"{size_text}: qegraph --store...", file=sys.stderr)
                 store = work / "store"
@@ -743,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
                     work,
                     heavy,
                     args.timeout,
-                    light and not args.no_export,
+                    light and not (args.no_export or args.section),
                     args.query_timeout,
                 )
                 shutil.rmtree(store, ignore_errors=True)
