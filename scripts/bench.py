@@ -606,9 +606,13 @@ def render_section(
         "",
         "<!-- Written by scripts/bench.py --section; the top of this file is its full run. -->",
         "",
-        f"Each step in its own process as above; load + queries ran {repeat} times, the run with",
-        "the median time is shown. The machine is shared: read the ratios, measured in the same",
-        "run, not the absolute times.",
+        "Each step in its own process as above; "
+        + (
+            "load + queries ran once."
+            if repeat == 1
+            else f"load + queries ran {repeat} times, the run with the median time is shown."
+        ),
+        "The machine is shared: read the ratios, measured in the same run, not the absolute times.",
         "",
         f"- Machine: {machine()}",
         f"- Load average (1 min) when the run started and ended: {load[0]:.2f}, {load[1]:.2f}",
