@@ -138,6 +138,7 @@ def _igraph_scores(
     import igraph
     import networkx as nx
     import numpy as np
+    from threadpoolctl import threadpool_limits
 
     from ._igraph import community_sets
 
@@ -182,6 +183,10 @@ def _igraph_scores(
         notes.append(f"closeness estimated from distances to {k} sampled nodes (seed {seed})")
     closeness = closeness.tolist()
 
+    # igraph's PageRank (PRPACK) sums in parallel OpenMP threads, whose order varies from run to
+    # run and moves the last digits: one thread gives the same scores every time.
+    with threadpool_limits(1, user_api="openmp"):
+        pagerank = ig.pagerank(directed=False)
     groups, _ = community_sets(nx.empty_graph(0), seed=seed, engine="igraph", ig=(ig, names))
     index = {name: i for i, name in enumerate(names)}
     membership = [0] * n
@@ -191,7 +196,7 @@ def _igraph_scores(
     result = {
         "degree": {names[v]: degrees[v] / (n - 1) if n > 1 else 0.0 for v in range(n)},
         "betweenness": dict(zip(names, between, strict=True)),
-        "pagerank": dict(zip(names, ig.pagerank(directed=False), strict=True)),
+        "pagerank": dict(zip(names, pagerank, strict=True)),
         "closeness": dict(zip(names, closeness, strict=True)),
         "groups": groups,
         "modularity": ig.modularity(membership) if core.edges else 0.0,
@@ -272,6 +277,11 @@ def contrast_matrix(
     for c, axis in graph.subject_objects(QE.onAxis):
         if c in claims and isinstance(axis, URIRef):
             axes_of.setdefault(c, []).append(axis)
+    stated = list(graph.subject_objects(QE.opposes))
+    prefetch = getattr(table, "prefetch", None)
+    if prefetch is not None:  # a NodeTable reads labels lazily: ask for all of them at once
+        ends = [*subject_of.values(), *object_of.values(), *(x for pair in stated for x in pair)]
+        prefetch(str(x) for x in ends if isinstance(x, URIRef))
     for claim in claims:
         pair = orient(subject_of.get(claim), object_of.get(claim))
         if pair is None:
@@ -280,7 +290,7 @@ def contrast_matrix(
         axes: list[URIRef | None] = list(axes_of.get(claim, [])) or [None]
         for axis in axes:
             pairs.setdefault(axis, set()).add(pair)
-    for s, o in graph.subject_objects(QE.opposes):
+    for s, o in stated:
         pair = orient(s, o)
         if pair is not None and pair not in claimed and (pair[1], pair[0]) not in claimed:
             pairs.setdefault(None, set()).add(pair)
@@ -534,6 +544,7 @@ def analyze(
     groups: list[list[str]] = result["groups"]
     pagerank = result["pagerank"]
     membership = {node: number for number, members in enumerate(groups) for node in members}
+    side_of = dict(zip(core.names, core.sides, strict=True))
     community_info = {
         "algorithm": result["community_algorithm"],
         "seed": seed,
@@ -548,7 +559,7 @@ def analyze(
                     nodes[node]["label_en"]
                     for node in sorted(members, key=lambda x: (-pagerank.get(x, 0.0), x))[:8]
                 ],
-                "sides": dict(Counter(nodes[node]["side"] for node in members)),
+                "sides": dict(Counter(side_of[node] for node in members)),
             }
             for number, members in enumerate(groups[:top])
         ],

@@ -32,6 +32,9 @@ from .namespaces import QE
 
 __all__ = ["EngineCore", "NodeTable", "engine_core", "engine_graph", "engine_store"]
 
+#: From this many nodes on, :meth:`NodeTable.prefetch` reads all labels in one pass.
+_BULK_LABELS = 200
+
 
 def engine_store(graph: Any) -> tuple[Any, Any] | None:
     """The pyoxigraph ``Store`` under an Oxigraph-backed rdflib graph and the graph's name in it,
@@ -99,6 +102,38 @@ class NodeTable(Mapping[str, Mapping[str, Any]]):
                 "side": self._sides[i],
             }
         return found
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the labels of many nodes at once: one pass over the ``skos:prefLabel`` quads
+        instead of several lookups per node (as :func:`qegraph.projection.project` reads them)."""
+        wanted = {k for k in keys if k in self._index and k not in self._cache}
+        if len(wanted) < _BULK_LABELS:
+            for key in wanted:
+                self[key]
+            return
+        import pyoxigraph as ox
+
+        from .projection import text_label
+
+        store, where = engine_store(self._graph) or (None, None)
+        pref: dict[str, dict[str, str]] = {}
+        if store is not None:
+            named = ox.NamedNode
+            for quad in store.quads_for_pattern(None, named(str(SKOS.prefLabel)), None, where):
+                s, o = quad.subject, quad.object
+                if type(s) is named and s.value in wanted and type(o) is ox.Literal:
+                    lang = (o.language or "").lower()
+                    if lang in ("en", "zh-hans"):
+                        pref.setdefault(s.value, {}).setdefault(lang, o.value)
+        for key in wanted:
+            labels = pref.get(key, {})
+            node = URIRef(key)
+            self._cache[key] = {
+                "curie": curie(node),
+                "label_en": labels.get("en") or text_label(self._graph, node, "en"),
+                "label_zh": labels.get("zh-hans") or text_label(self._graph, node, "zh-Hans"),
+                "side": self._sides[self._index[key]],
+            }
 
     def __contains__(self, key: object) -> bool:
         return key in self._index
