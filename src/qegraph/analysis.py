@@ -36,7 +36,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .concepts import curie, side
-from .engine_projection import EngineCore, engine_core, engine_store
+from .engine_projection import EngineCore, engine_core, engine_store, subject_objects
 from .errors import InputError
 from .namespaces import QE
 from .projection import project, text_label
@@ -270,14 +270,14 @@ def contrast_matrix(
     pairs: dict[URIRef | None, set[tuple[URIRef, URIRef]]] = {}
     claimed: set[tuple[URIRef, URIRef]] = set()
     # Bulk reads, one per property: a lookup per claim is slow on big graphs.
-    claims = set(graph.subjects(RDF.predicate, QE.opposes))
-    subject_of = {c: o for c, o in graph.subject_objects(RDF.subject) if c in claims}
-    object_of = {c: o for c, o in graph.subject_objects(RDF.object) if c in claims}
+    claims = {c for c, _ in subject_objects(graph, RDF.predicate, QE.opposes)}
+    subject_of = {c: o for c, o in subject_objects(graph, RDF.subject) if c in claims}
+    object_of = {c: o for c, o in subject_objects(graph, RDF.object) if c in claims}
     axes_of: dict[Any, list[URIRef]] = {}
-    for c, axis in graph.subject_objects(QE.onAxis):
+    for c, axis in subject_objects(graph, QE.onAxis):
         if c in claims and isinstance(axis, URIRef):
             axes_of.setdefault(c, []).append(axis)
-    stated = list(graph.subject_objects(QE.opposes))
+    stated = subject_objects(graph, QE.opposes)
     prefetch = getattr(table, "prefetch", None)
     if prefetch is not None:  # a NodeTable reads labels lazily: ask for all of them at once
         ends = [*subject_of.values(), *object_of.values(), *(x for pair in stated for x in pair)]
