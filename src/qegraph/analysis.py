@@ -270,14 +270,15 @@ def contrast_matrix(
     pairs: dict[URIRef | None, set[tuple[URIRef, URIRef]]] = {}
     claimed: set[tuple[URIRef, URIRef]] = set()
     # Bulk reads, one per property: a lookup per claim is slow on big graphs.
-    claims = {c for c, _ in subject_objects(graph, RDF.predicate, QE.opposes)}
-    subject_of = {c: o for c, o in subject_objects(graph, RDF.subject) if c in claims}
-    object_of = {c: o for c, o in subject_objects(graph, RDF.object) if c in claims}
+    iris: dict[str, URIRef] = {}
+    claims = {c for c, _ in subject_objects(graph, RDF.predicate, QE.opposes, iris=iris)}
+    subject_of = {c: o for c, o in subject_objects(graph, RDF.subject, iris=iris) if c in claims}
+    object_of = {c: o for c, o in subject_objects(graph, RDF.object, iris=iris) if c in claims}
     axes_of: dict[Any, list[URIRef]] = {}
-    for c, axis in subject_objects(graph, QE.onAxis):
+    for c, axis in subject_objects(graph, QE.onAxis, iris=iris):
         if c in claims and isinstance(axis, URIRef):
             axes_of.setdefault(c, []).append(axis)
-    stated = subject_objects(graph, QE.opposes)
+    stated = subject_objects(graph, QE.opposes, iris=iris)
     prefetch = getattr(table, "prefetch", None)
     if prefetch is not None:  # a NodeTable reads labels lazily: ask for all of them at once
         ends = [*subject_of.values(), *object_of.values(), *(x for pair in stated for x in pair)]

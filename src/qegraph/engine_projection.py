@@ -80,10 +80,13 @@ def engine_graph(files: Iterable[str | os.PathLike[str]] = (), *, bundled: bool 
     return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
 
 
-def subject_objects(graph: Graph, predicate: URIRef, obj: Any = None) -> list[tuple[Any, Any]]:
+def subject_objects(
+    graph: Graph, predicate: URIRef, obj: Any = None, *, iris: dict[str, URIRef] | None = None
+) -> list[tuple[Any, Any]]:
     """``(subject, object)`` of the triples with ``predicate`` (and object ``obj`` if given), as
     rdflib terms: ``graph.subject_objects``, but read from the Oxigraph store when there is one,
-    turning each distinct IRI into an rdflib term once (most of the time of a big bulk read).
+    turning each distinct IRI into an rdflib term once (most of the time of a big bulk read;
+    pass the same ``iris`` dictionary to several calls to share the terms made).
 
     >>> from qegraph.namespaces import QE
     >>> len(subject_objects(engine_graph(), QE.opposes)) > 10
@@ -100,7 +103,7 @@ def subject_objects(graph: Graph, predicate: URIRef, obj: Any = None) -> list[tu
 
     store, where = found
     named = ox.NamedNode
-    iris: dict[str, URIRef] = {}
+    iris = {} if iris is None else iris
 
     def term(t: Any) -> Any:
         if type(t) is not named:
@@ -210,6 +213,22 @@ class EngineCore:
     nodes: Mapping[str, Mapping[str, Any]]
 
 
+def _linked_pairs(sources: list[int], targets: list[int], n: int) -> list[tuple[int, int]]:
+    """The distinct unordered pairs ``i < j`` (loops dropped) of the index lists, sorted.
+
+    >>> _linked_pairs([2, 0, 1, 1], [0, 2, 1, 0], 3)
+    [(0, 1), (0, 2)]
+    """
+    import numpy as np
+
+    i = np.asarray(sources, dtype=np.int64)
+    j = np.asarray(targets, dtype=np.int64)
+    low, high = np.minimum(i, j), np.maximum(i, j)
+    keys = np.sort((low * n + high)[low != high])  # sorted as the (low, high) pairs sort
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+    return list(zip((keys // n).tolist(), (keys % n).tolist(), strict=True))
+
+
 def engine_core(graph: Graph) -> EngineCore:
     """Read :class:`EngineCore` from the Oxigraph store under ``graph`` (see :func:`engine_store`).
 
@@ -244,44 +263,38 @@ def engine_core(graph: Graph) -> EngineCore:
 
     # The nodes of projection.project: concepts, except the contrast axes.
     names = sorted(instances(SKOS.Concept) - instances(QE.ContrastAxis))
-    index = {name: i for i, name in enumerate(names)}
-    get = index.get
 
-    # The relations: every quad whose subject and object are both nodes. Literals are most of
-    # the other quads; their type check is cheaper than reading their value.
-    by_predicate: Counter[str] = Counter()
-    pairs: set[tuple[int, int]] = set()
-    opposes: list[tuple[int, int]] = []
-    opposes_iri = str(QE.opposes)
+    # The relations: every quad whose subject and object are both nodes. Terms are looked up
+    # as they come (no string copied out of the engine); counting and pairing are done in bulk.
+    get = {named(name): i for i, name in enumerate(names)}.get
+    found_i: list[int] = []
+    found_j: list[int] = []
+    found_p: list[Any] = []
     for quad in store.quads_for_pattern(None, None, None, where):
-        o = quad.object
-        if type(o) is not named:
-            continue
-        j = get(o.value)
-        if j is None:
-            continue
-        s = quad.subject
-        i = get(s.value) if type(s) is named else None
-        if i is None:
-            continue
-        p = quad.predicate.value
-        by_predicate[p] += 1
-        if i != j:
-            pairs.add((i, j) if i < j else (j, i))
-        if p == opposes_iri:
-            opposes.append((i, j))
-    predicates = Counter({curie(URIRef(p)): count for p, count in by_predicate.items()})
-    opposes.sort()
+        j = get(quad.object)
+        if j is not None:
+            i = get(quad.subject)
+            if i is not None:
+                found_i.append(i)
+                found_j.append(j)
+                found_p.append(quad.predicate)
+    by_predicate = {p.value: count for p, count in Counter(found_p).items()}
+    opposes_node = named(str(QE.opposes))
+    opposes = sorted(
+        (i, j) for i, j, p in zip(found_i, found_j, found_p, strict=True) if p == opposes_node
+    )
+    edges = _linked_pairs(found_i, found_j, len(names))
+    predicates = {curie(URIRef(p)): count for p, count in by_predicate.items()}
 
     # Sides depend only on a node's types: one concepts.side() call per set of types.
-    types: dict[int, list[str]] = {}
+    types: dict[int, list[Any]] = {}
     for quad in store.quads_for_pattern(None, rdf_type, None, where):
         s, o = quad.subject, quad.object
         if type(s) is named and type(o) is named:
-            i = get(s.value)
+            i = get(s)
             if i is not None:
-                types.setdefault(i, []).append(o.value)
-    side_of: dict[frozenset[str], str] = {}
+                types.setdefault(i, []).append(o)
+    side_of: dict[frozenset[Any], str] = {}
     sides = []
     for i, name in enumerate(names):
         key = frozenset(types.get(i, ()))
@@ -292,7 +305,7 @@ def engine_core(graph: Graph) -> EngineCore:
 
     return EngineCore(
         names=names,
-        edges=sorted(pairs),
+        edges=edges,
         predicates=dict(sorted(predicates.items())),
         opposes=opposes,
         relations=sum(by_predicate.values()),
