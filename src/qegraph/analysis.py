@@ -136,7 +136,6 @@ def _igraph_scores(
     core: EngineCore, seed: int, samples: int | None
 ) -> tuple[dict[str, Any], list[str]]:
     import igraph
-    import networkx as nx
     import numpy as np
     from threadpoolctl import threadpool_limits
 
@@ -187,7 +186,7 @@ def _igraph_scores(
     # run and moves the last digits: one thread gives the same scores every time.
     with threadpool_limits(1, user_api="openmp"):
         pagerank = ig.pagerank(directed=False)
-    groups, _ = community_sets(nx.empty_graph(0), seed=seed, engine="igraph", ig=(ig, names))
+    groups, _ = community_sets(None, seed=seed, engine="igraph", ig=(ig, names))
     index = {name: i for i, name in enumerate(names)}
     membership = [0] * n
     for number, members in enumerate(groups):
