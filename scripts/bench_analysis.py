@@ -22,6 +22,7 @@ Usage::
 
     python scripts/bench_analysis.py                     # 500,000 relations
     python scripts/bench_analysis.py --edges 100000 --compare-edges 5000   # quicker
+    python scripts/bench_analysis.py --edges 100000,500000 --write    # as in docs/benchmarks.md
     python scripts/bench_analysis.py --write    # also writes section analysis of docs/benchmarks.md
 """
 
@@ -250,9 +251,65 @@ def top_overlap(exact: dict, estimate: dict, k: int = 10) -> int:
     return len(best(exact) & best(estimate))
 
 
+def measure(tmp: Path, edges: int, nodes: int, args) -> dict:
+    """Every timing of one large graph: the two commands, their stages, the previous route."""
+    run: dict = {"edges": edges, "ours": [], "theirs": [], "before": []}
+    facts: dict = {"load_start": os.getloadavg()[0]}
+    run["facts"] = facts
+    data = tmp / f"synthetic-{edges}.nt"
+    print(f"\nLarge graph: {edges:,} relations among {nodes:,} concepts")
+    generate(data, edges, nodes, args.seed)
+    facts["bytes"] = data.stat().st_size
+
+    print("\nCommands (each in its own process):")
+    seed = ["--seed", str(args.seed)]
+    qegraph_bin = str(Path(sys.executable).with_name("qegraph"))
+    run["commands"] = [
+        run_process(
+            "qegraph --data FILE analyze --format json",
+            [qegraph_bin, "--data", str(data), "analyze", "--format", "json", *seed],
+        ),
+        run_process(
+            "igraph used directly (peer)", [sys.executable, __file__, "--peer", str(data), *seed]
+        ),
+    ]
+    print("\nStages of qegraph analyze (in this process):")
+    report = qegraph_stages(data, args.seed, run["ours"])
+    facts["engine"] = report.engine
+    facts["notes"] = "; ".join(report.notes)
+    facts["nodes"] = report.summary["nodes"]
+    facts["relations"] = report.summary["edges"]
+    facts["pairs"] = report.summary["linked_pairs"]
+    facts["communities"] = report.communities["count"]
+    facts["modularity"] = report.communities["modularity"]
+    ours_top = {m: report.rankings[m][0]["node"] for m in report.rankings}
+    del report
+    print("\nStages of the peer (in this process):")
+    found = peer(data, args.seed, run["theirs"])
+    for label, seconds in run["theirs"]:
+        print(f"  {label:<58} {seconds:8.2f} s")
+    facts["peer_communities"] = found["communities"]
+    facts["peer_modularity"] = found["modularity"]
+    facts["same_top"] = sum(found["top"][m] == ours_top[m] for m in ours_top)
+    if not args.skip_previous:
+        print("\nStages of the previous route (rdflib, networkx projection):")
+        previous_stages(data, args.seed, run["before"])
+    facts["load_end"] = os.getloadavg()[0]
+    data.unlink()
+    (_, ours_s, _, ours_cpu), (_, peer_s, _, peer_cpu) = run["commands"]
+    print(
+        f"\nqegraph analyze takes {ours_s / peer_s:.2f}x the time of igraph used directly", end=""
+    )
+    print(f" ({ours_cpu / peer_cpu:.2f}x its CPU time)")
+    print(f"(both agree on the top concept of {facts['same_top']}/4 measures)")
+    return run
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--edges", type=int, default=500_000, help="relations in the big graph")
+    parser.add_argument(
+        "--edges", default="500000", help="relations in the big graph(s), comma-separated"
+    )
     parser.add_argument("--nodes", type=int, default=None, help="concepts (default edges / 5)")
     parser.add_argument(
         "--compare-edges", type=int, default=10_000, help="size of the engine comparison (0: skip)"
@@ -269,68 +326,15 @@ def main() -> int:
     command = "python scripts/bench_analysis.py " + " ".join(sys.argv[1:])
     print(f"$ {command.strip()}")
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
-    facts: dict[str, object] = {"load_start": os.getloadavg()[0]}
-    commands: list[tuple[str, float, float]] = []
-    ours: list[tuple[str, float]] = []
-    theirs: list[tuple[str, float]] = []
-    before: list[tuple[str, float]] = []
+    sizes = [int(size.replace("_", "")) for size in args.edges.split(",")]
     small: list[tuple[str, float]] = []
-    qegraph_bin = str(Path(sys.executable).with_name("qegraph"))
+    facts: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        nodes = args.nodes or args.edges // 5
-        data = Path(tmp) / "synthetic.nt"
-        print(f"\nLarge graph: {args.edges:,} relations among {nodes:,} concepts")
-        generate(data, args.edges, nodes, args.seed)
-        facts["bytes"] = data.stat().st_size
-
-        print("\nCommands (each in its own process):")
-        seed = ["--seed", str(args.seed)]
-        commands.append(
-            run_process(
-                "qegraph --data FILE analyze --format json",
-                [qegraph_bin, "--data", str(data), "analyze", "--format", "json", *seed],
-            )
-        )
-        commands.append(
-            run_process(
-                "igraph used directly (peer)",
-                [sys.executable, __file__, "--peer", str(data), *seed],
-            )
-        )
-        print("\nStages of qegraph analyze (in this process):")
-        report = qegraph_stages(data, args.seed, ours)
-        facts["engine"] = report.engine
-        facts["notes"] = "; ".join(report.notes)
-        facts["nodes"] = report.summary["nodes"]
-        facts["relations"] = report.summary["edges"]
-        facts["pairs"] = report.summary["linked_pairs"]
-        facts["communities"] = report.communities["count"]
-        facts["modularity"] = report.communities["modularity"]
-        ours_top = {m: report.rankings[m][0]["node"] for m in report.rankings}
-        del report
-        print("\nStages of the peer (in this process):")
-        found = peer(data, args.seed, theirs)
-        for label, seconds in theirs:
-            print(f"  {label:<58} {seconds:8.2f} s")
-        facts["peer_communities"] = found["communities"]
-        facts["peer_modularity"] = found["modularity"]
-        facts["same_top"] = sum(found["top"][m] == ours_top[m] for m in ours_top)
-        if not args.skip_previous:
-            print("\nStages of the previous route (rdflib, networkx projection):")
-            previous_stages(data, args.seed, before)
-        facts["load_end"] = os.getloadavg()[0]
-
+        runs = [measure(Path(tmp), e, args.nodes or e // 5, args) for e in sizes]
         if args.compare_edges:
             compare(Path(tmp), args, small, facts)
-
-    ours_s, peer_s = commands[0][1], commands[1][1]
-    print(
-        f"\nqegraph analyze takes {ours_s / peer_s:.2f}x the time of igraph used directly", end=""
-    )
-    print(f" ({commands[0][3] / commands[1][3]:.2f}x its CPU time)")
-    print(f"(both agree on the top concept of {facts['same_top']}/4 measures)")
     if args.write:
-        write_markdown(command.strip(), commands, ours, theirs, before, small, facts, args)
+        write_markdown(command.strip(), runs, small, facts, args)
     return 0
 
 
@@ -364,7 +368,7 @@ def compare(tmp: Path, args, small: list[tuple[str, float]], facts: dict) -> Non
     facts["modularity_ig"] = default.communities["modularity"]
 
 
-def write_markdown(command, commands, ours, theirs, before, small, facts, args) -> None:
+def write_markdown(command, runs, small, facts, args) -> None:
     import re
 
     from qegraph.atomic import atomic_write_text
@@ -372,7 +376,6 @@ def write_markdown(command, commands, ours, theirs, before, small, facts, args) 
     def rows(stages):
         return [f"| {label} | {seconds:.2f} |" for label, seconds in stages]
 
-    (_, ours_s, ours_mb, ours_cpu), (_, peer_s, peer_mb, peer_cpu) = commands
     lines = [
         "<!-- section:analysis -->",
         "<!-- Written by scripts/bench_analysis.py --write; edit the script, not this section. -->",
@@ -386,46 +389,43 @@ def write_markdown(command, commands, ours, theirs, before, small, facts, args) 
         "",
         f"on Python {platform.python_version()}, {os.cpu_count()} cores ({platform.machine()}), "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. The machine was shared with other "
-        f"jobs (load average {facts['load_start']:.1f} at the start, {facts['load_end']:.1f} "
-        "after the large graph): compare the ratios, measured in the same run, rather than the "
-        "seconds.",
+        "jobs (the load averages below): compare the ratios, measured in the same run, rather "
+        "than the seconds; CPU time is less disturbed by the other jobs than the wall clock.",
         "",
-        f"### Large graph: {args.edges:,} relations ({facts['bytes'] / 1e6:.0f} MB of N-Triples)",
-        "",
-        f"{facts['nodes']:,} concepts, {facts['relations']:,} relations between them, "
-        f"{facts['pairs']:,} linked pairs. Engine: **{facts['engine']}** ({facts['notes']}); "
-        f"{facts['communities']:,} communities, modularity {facts['modularity']:.3f} "
-        f"(the peer: {facts['peer_communities']:,}, {facts['peer_modularity']:.3f}); both name the "
-        f"same top concept for {facts['same_top']} of the 4 centralities.",
-        "",
-        "| command (own process) | wall clock | CPU time | peak memory |",
-        "|---|---|---|---|",
-        f"| `qegraph --data FILE analyze --format json` | {ours_s:.2f} s | {ours_cpu:.2f} s | "
-        f"{ours_mb:,.0f} MB |",
-        f"| igraph used directly (`bench_analysis.py --peer FILE`) | {peer_s:.2f} s | "
-        f"{peer_cpu:.2f} s | {peer_mb:,.0f} MB |",
-        "",
-        f"**`qegraph analyze` takes {ours_s / peer_s:.2f}x the time of igraph used directly** "
-        f"(target: at most 1.5x: {'met' if ours_s / peer_s <= 1.5 else 'not met'}); "
-        f"{ours_cpu / peer_cpu:.2f}x its CPU time (igraph's PageRank uses every core in the peer, "
-        "one in qegraph, for reproducible scores).",
-        "",
-        "Where the time goes (stages in one process, same run):",
-        "",
-        "| qegraph analyze | seconds |",
-        "|---|---|",
-        *rows(ours),
-        "",
-        "| igraph used directly | seconds |",
-        "|---|---|",
-        *rows(theirs),
+        "The peer is igraph used directly on the same N-Triples file (`bench_analysis.py --peer "
+        "FILE`): read with pyoxigraph's parser, the undirected graph of the concepts built, the "
+        "same measures computed with the same sampling. `qegraph analyze` also checks the file "
+        "as `qegraph load` does, loads the bundled ontology, reads the labels and sides, builds "
+        "the contrast matrix and writes the report.",
     ]
-    if before:
+    for run in runs:
+        f = run["facts"]
+        (_, ours_s, ours_mb, ours_cpu), (_, peer_s, peer_mb, peer_cpu) = run["commands"]
         lines += [
             "",
-            "| the previous route (rdflib graph, networkx projection) | seconds |",
+            f"### {run['edges']:,} relations ({f['bytes'] / 1e6:.0f} MB of N-Triples)",
+            "",
+            f"{f['nodes']:,} concepts, {f['relations']:,} relations between them, {f['pairs']:,} "
+            f"linked pairs. Engine: **{f['engine']}** ({f['notes'] or 'exact'}); "
+            f"{f['communities']:,} communities, modularity {f['modularity']:.3f} (the peer: "
+            f"{f['peer_communities']:,}, {f['peer_modularity']:.3f}); both name the same top "
+            f"concept for {f['same_top']} of the 4 centralities. Load average "
+            f"{f['load_start']:.1f} at the start, {f['load_end']:.1f} at the end.",
+            "",
+            "| command (own process) | wall clock | CPU time | peak memory |",
+            "|---|---|---|---|",
+            f"| `qegraph --data FILE analyze --format json` | {ours_s:.2f} s | {ours_cpu:.2f} s | "
+            f"{ours_mb:,.0f} MB |",
+            f"| igraph used directly | {peer_s:.2f} s | {peer_cpu:.2f} s | {peer_mb:,.0f} MB |",
+            "",
+            f"**`qegraph analyze` takes {ours_s / peer_s:.2f}x the wall-clock time of igraph used "
+            f"directly and {ours_cpu / peer_cpu:.2f}x its CPU time** (target: at most 1.5x).",
+            "",
+            "| stage, in one process | seconds |",
             "|---|---|",
-            *rows(before),
+            *(f"| qegraph: {label} | {seconds:.2f} |" for label, seconds in run["ours"]),
+            *(f"| peer: {label} | {seconds:.2f} |" for label, seconds in run["theirs"]),
+            *(f"| previous route: {label} | {seconds:.2f} |" for label, seconds in run["before"]),
         ]
     if small:
         lines += [
