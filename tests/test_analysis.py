@@ -342,3 +342,168 @@ def test_cli_analyze_bad_top_is_a_usage_error(runner):
     result = runner.invoke(main, ["analyze", "--top", "0"])
     assert result.exit_code == 2
     assert "--top" in result.output
+
+
+# ---- the engine projection against the networkx projection --------------------------------------
+#
+# analyze() reads an Oxigraph-backed graph (--store, and the in-memory store `qegraph analyze`
+# builds for --data) straight into integer edge lists; an rdflib graph goes through
+# projection.project. Both must give the same report, byte for byte.
+
+
+def synthetic_file(path, relations, seed=7):
+    """A scale-free concept graph shaped like the bundled one (as scripts/bench_analysis.py
+    makes it): typed concepts on the three sides, labels in both languages, qe relations, and
+    qe:opposes claims on contrast axes where a relation crosses the quality and exam sides."""
+    import random
+
+    rng = random.Random(seed)
+    qe, rdf, skos = str(QE), "http://www.w3.org/1999/02/22-rdf-syntax-ns#", SKOS_NS
+    kinds = {"quality": "Practice", "exam": "ExamOrientedTrait", "neutral": "Competency"}
+    nodes = max(10, relations // 5)
+    sides = [rng.choice(["quality", "quality", "exam", "neutral", "neutral"]) for _ in range(nodes)]
+    lines, ends = [], []
+    for i, side in enumerate(sides):
+        node = f"<{qe}syn-{i}>"
+        lines += [
+            f"{node} <{rdf}type> <{skos}Concept> .",
+            f"{node} <{rdf}type> <{qe}{kinds[side]}> .",
+            f'{node} <{skos}prefLabel> "synthetic concept {i % 97}"@en .',
+            f'{node} <{skos}prefLabel> "合成概念 {i}"@zh-Hans .',
+        ]
+    for n in range(relations):
+        u = rng.randrange(nodes)
+        v = rng.choice(ends) if ends and rng.random() < 0.8 else rng.randrange(nodes)
+        ends += [u, v]
+        a, b = f"<{qe}syn-{u}>", f"<{qe}syn-{v}>"
+        if {sides[u], sides[v]} == {"quality", "exam"} and rng.random() < 0.5:
+            claim = f"<{qe}syn-claim-{n}>"
+            axis = rng.choice(["goal", "scope", "method", "focus"])
+            lines += [
+                f"{a} <{qe}opposes> {b} .",
+                f"{claim} <{rdf}type> <{qe}Claim> .",
+                f"{claim} <{rdf}subject> {a} .",
+                f"{claim} <{rdf}predicate> <{qe}opposes> .",
+                f"{claim} <{rdf}object> {b} .",
+                f"{claim} <{qe}onAxis> <{qe}{axis}-axis> .",
+            ]
+        else:
+            lines.append(f"{a} <{qe}{rng.choice(['develops', 'requires', 'involves'])}> {b} .")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def assert_same_report(old, new):
+    for fmt in ("table", "markdown", "json"):
+        assert new.render(fmt) == old.render(fmt), fmt
+    assert new.scores == old.scores
+    assert new.membership == old.membership
+
+
+@pytest.mark.parametrize("engine", ["auto", "networkx", "igraph"])
+def test_engine_projection_gives_the_same_report_on_the_bundled_graph(bundled_graph, engine):
+    from qegraph.engine_projection import engine_graph, engine_store
+
+    graph = engine_graph()
+    assert engine_store(graph) is not None and engine_store(bundled_graph) is None
+    assert_same_report(analyze(bundled_graph, engine=engine), analyze(graph, engine=engine))
+
+
+@pytest.mark.parametrize(
+    ("relations", "engine", "samples"),
+    [(600, "networkx", None), (3000, "auto", None), (3000, "igraph", 40)],
+)
+def test_engine_projection_gives_the_same_report_on_a_synthetic_graph(
+    tmp_path, relations, engine, samples
+):
+    from qegraph.engine_projection import engine_graph
+
+    data = synthetic_file(tmp_path / "synthetic.nt", relations)
+    old = analyze(load([data]), engine=engine, samples=samples)
+    new = analyze(engine_graph([data]), engine=engine, samples=samples)
+    assert new.engine == ("networkx" if engine == "networkx" else "igraph")
+    assert new.contrast and new.summary["predicates"]["qe:opposes"] > 10
+    assert_same_report(old, new)
+
+
+@pytest.mark.parametrize(
+    "names", [("analysis-tiny.ttl",), ("analysis-tiny.ttl", "analysis-contrast.ttl")]
+)
+def test_engine_projection_gives_the_same_report_on_the_fixtures(fixtures, names):
+    from qegraph.engine_projection import engine_graph
+
+    files = [str(ontology_dir() / "schema.ttl"), *(str(fixtures / n) for n in names)]
+    old = analyze(load(files, bundled=False), top=3)
+    assert_same_report(old, analyze(engine_graph(files, bundled=False), top=3))
+
+
+def test_engine_core_is_the_networkx_projection_read_as_integer_pairs(tmp_path):
+    from qegraph.analysis import _core_from_projection
+    from qegraph.engine_projection import engine_core, engine_graph
+    from qegraph.projection import project
+
+    data = synthetic_file(tmp_path / "synthetic.nt", 800)
+    G = project(load([data]))
+    old = _core_from_projection(G)
+    core = engine_core(engine_graph([data]))
+    assert core.names == old.names
+    assert core.edges == old.edges
+    assert core.predicates == old.predicates
+    assert sorted(core.opposes) == sorted(old.opposes)
+    assert (core.relations, core.sides) == (old.relations, old.sides)
+    assert core.nodes.fetched() == 0  # no label read until a report asks for one
+    wanted = ("curie", "label_en", "label_zh", "side")
+    some = core.names[:5]
+    assert [{k: core.nodes[n][k] for k in wanted} for n in some] == [
+        {k: G.nodes[n][k] for k in wanted} for n in some
+    ]
+    assert core.nodes.fetched() == 5
+    core.nodes.prefetch(core.names)  # the bulk read gives what one lookup per node gives
+    assert {n: {k: core.nodes[n][k] for k in wanted} for n in core.names} == {
+        n: {k: G.nodes[n][k] for k in wanted} for n in core.names
+    }
+
+
+def test_engine_core_refuses_a_graph_rdflib_keeps(tiny):
+    from qegraph.engine_projection import engine_core
+
+    with pytest.raises(ValueError, match="Oxigraph"):
+        engine_core(tiny)
+
+
+def test_igraph_reports_are_identical_across_runs(tmp_path):
+    # igraph's PageRank sums in several OpenMP threads; the analysis runs it on one, so the
+    # JSON report (all digits of every score) is the same every time.
+    from qegraph.engine_projection import engine_graph
+
+    graph = engine_graph([synthetic_file(tmp_path / "synthetic.nt", 20_000)])
+    first = analyze(graph, engine="igraph")
+    for _ in range(3):
+        assert analyze(graph, engine="igraph").render("json") == first.render("json")
+
+
+def test_cli_analyze_from_a_store_equals_the_rdflib_report(runner, tmp_path):
+    from qegraph.cli import main
+
+    data = synthetic_file(tmp_path / "synthetic.nt", 3000)
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["--store", store, "load", str(data)]).exit_code == 0
+    expected = analyze(load([data])).render("json")
+    for args in (["--store", store], ["--data", str(data)]):
+        result = runner.invoke(main, [*args, "analyze", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == expected, args
+
+
+def test_cli_analyze_of_a_malformed_file_names_file_line_and_column(runner, tmp_path):
+    from qegraph.cli import main
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    result = runner.invoke(main, ["--data", str(bad), "analyze"])
+    assert result.exit_code == 2
+    assert f"{bad}:2:" in result.output
+    assert "Traceback" not in result.output

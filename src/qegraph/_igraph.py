@@ -48,7 +48,7 @@ def _sorted_groups(groups: list[list[Any]]) -> list[list[Any]]:
 
 
 def community_sets(
-    U: nx.Graph,
+    U: nx.Graph | None,
     *,
     seed: int = 42,
     resolution: float = 1.0,
@@ -58,9 +58,10 @@ def community_sets(
     """Modularity communities of ``U`` (largest first, members sorted) and the engine's name.
 
     Small graphs: networkx Louvain with ``seed``. Large graphs: igraph Leiden (modularity objective)
-    with its random generator seeded by ``seed``, so the result is reproducible either way.
+    with its random generator seeded by ``seed``, so the result is reproducible either way. Given
+    ``ig`` (an igraph graph and the node of each vertex), ``U`` is not read and may be None.
     """
-    if ig is None and U.number_of_nodes() == 0:
+    if ig is None and (U is None or U.number_of_nodes() == 0):
         return [], "none"
     if ig is None and not use_igraph(U, engine):
         import networkx as nx

@@ -28,6 +28,7 @@ import json
 import random
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .concepts import curie, side
+from .engine_projection import EngineCore, engine_core, engine_store, subject_objects
 from .errors import InputError
 from .namespaces import QE
 from .projection import project, text_label
@@ -73,37 +75,32 @@ _NO_AXIS = {"label": "no axis given", "label_zh": "未标明维度"}
 # ---- the computation -----------------------------------------------------------------------
 
 
-@dataclass
-class _Core:
-    """The undirected simple graph (sorted node keys, index pairs ``i < j``), and edge counts."""
-
-    names: list[str]
-    edges: list[tuple[int, int]]
-    predicates: dict[str, int]
-    opposes: list[tuple[int, int]]
-    relations: int
-
-    @classmethod
-    def from_projection(cls, G: nx.MultiDiGraph) -> _Core:
-        # One pass over the edges; the pairs are those of projection.canonical_pairs.
-        names = sorted(G.nodes(), key=str)
-        index = {n: i for i, n in enumerate(names)}
-        pairs = set()
-        predicates: Counter[str] = Counter()
-        opposes = []
-        for u, v, key in G.edges(keys=True):
-            predicates[key] += 1
-            i, j = index[u], index[v]
-            if i != j:
-                pairs.add((i, j) if i < j else (j, i))
-            if key == "qe:opposes":
-                opposes.append((i, j))
-        return cls(
-            names, sorted(pairs), dict(sorted(predicates.items())), opposes, predicates.total()
-        )
+def _core_from_projection(G: nx.MultiDiGraph) -> EngineCore:
+    """The analysis's view of a networkx projection (the pairs of projection.canonical_pairs)."""
+    names = sorted(G.nodes(), key=str)
+    index = {n: i for i, n in enumerate(names)}
+    pairs = set()
+    predicates: Counter[str] = Counter()
+    opposes = []
+    for u, v, key in G.edges(keys=True):
+        predicates[key] += 1
+        i, j = index[u], index[v]
+        if i != j:
+            pairs.add((i, j) if i < j else (j, i))
+        if key == "qe:opposes":
+            opposes.append((i, j))
+    return EngineCore(
+        names=names,
+        edges=sorted(pairs),
+        predicates=dict(sorted(predicates.items())),
+        opposes=opposes,
+        relations=predicates.total(),
+        sides=[G.nodes[n]["side"] for n in names],
+        nodes=G.nodes,
+    )
 
 
-def _networkx_scores(core: _Core, seed: int) -> tuple[dict[str, Any], list[str]]:
+def _networkx_scores(core: EngineCore, seed: int) -> tuple[dict[str, Any], list[str]]:
     import networkx as nx
 
     from ._igraph import community_sets
@@ -135,10 +132,12 @@ def _sample_size(n: int, m: int, samples: int | None) -> int:
     return min(n, max(50, SAMPLING_BUDGET // max(m, 1)))
 
 
-def _igraph_scores(core: _Core, seed: int, samples: int | None) -> tuple[dict[str, Any], list[str]]:
+def _igraph_scores(
+    core: EngineCore, seed: int, samples: int | None
+) -> tuple[dict[str, Any], list[str]]:
     import igraph
-    import networkx as nx
     import numpy as np
+    from threadpoolctl import threadpool_limits
 
     from ._igraph import community_sets
 
@@ -183,7 +182,11 @@ def _igraph_scores(core: _Core, seed: int, samples: int | None) -> tuple[dict[st
         notes.append(f"closeness estimated from distances to {k} sampled nodes (seed {seed})")
     closeness = closeness.tolist()
 
-    groups, _ = community_sets(nx.empty_graph(0), seed=seed, engine="igraph", ig=(ig, names))
+    # igraph's PageRank (PRPACK) sums in parallel OpenMP threads, whose order varies from run to
+    # run and moves the last digits: one thread gives the same scores every time.
+    with threadpool_limits(1, user_api="openmp"):
+        pagerank = ig.pagerank(directed=False)
+    groups, _ = community_sets(None, seed=seed, engine="igraph", ig=(ig, names))
     index = {name: i for i, name in enumerate(names)}
     membership = [0] * n
     for number, members in enumerate(groups):
@@ -192,7 +195,7 @@ def _igraph_scores(core: _Core, seed: int, samples: int | None) -> tuple[dict[st
     result = {
         "degree": {names[v]: degrees[v] / (n - 1) if n > 1 else 0.0 for v in range(n)},
         "betweenness": dict(zip(names, between, strict=True)),
-        "pagerank": dict(zip(names, ig.pagerank(directed=False), strict=True)),
+        "pagerank": dict(zip(names, pagerank, strict=True)),
         "closeness": dict(zip(names, closeness, strict=True)),
         "groups": groups,
         "modularity": ig.modularity(membership) if core.edges else 0.0,
@@ -203,7 +206,12 @@ def _igraph_scores(core: _Core, seed: int, samples: int | None) -> tuple[dict[st
     return result, notes
 
 
-def contrast_matrix(graph: Graph, G: nx.MultiDiGraph | None = None) -> list[dict[str, Any]]:
+def contrast_matrix(
+    graph: Graph,
+    G: nx.MultiDiGraph | None = None,
+    *,
+    nodes: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Each quality-side element against the exam-oriented traits it opposes, grouped by axis.
 
     The axis of an opposition is the ``qe:onAxis`` of the ``qe:Claim`` whose ``rdf:predicate`` is
@@ -217,6 +225,9 @@ def contrast_matrix(graph: Graph, G: nx.MultiDiGraph | None = None) -> list[dict
         The RDF graph with the claims.
     G:
         Its projection, whose node labels and sides are reused when given (faster on big graphs).
+    nodes:
+        Instead of ``G``, the node attributes by key (``label_en``, ``label_zh``, ``side``), as
+        :class:`qegraph.engine_projection.NodeTable` reads them.
 
     Returns
     -------
@@ -230,12 +241,13 @@ def contrast_matrix(graph: Graph, G: nx.MultiDiGraph | None = None) -> list[dict
     True
     """
     known: dict[URIRef, tuple[str, str, str]] = {}
+    table = nodes if nodes is not None else G.nodes if G is not None else None
 
     def info(node: URIRef) -> tuple[str, str, str]:
         """(English label, Chinese label, side) of ``node``."""
         found = known.get(node)
         if found is None:
-            data = G.nodes[str(node)] if G is not None and str(node) in G else None
+            data = table[str(node)] if table is not None and str(node) in table else None
             if data is not None:
                 found = (data["label_en"], data["label_zh"], data["side"])
             else:
@@ -257,13 +269,19 @@ def contrast_matrix(graph: Graph, G: nx.MultiDiGraph | None = None) -> list[dict
     pairs: dict[URIRef | None, set[tuple[URIRef, URIRef]]] = {}
     claimed: set[tuple[URIRef, URIRef]] = set()
     # Bulk reads, one per property: a lookup per claim is slow on big graphs.
-    claims = set(graph.subjects(RDF.predicate, QE.opposes))
-    subject_of = {c: o for c, o in graph.subject_objects(RDF.subject) if c in claims}
-    object_of = {c: o for c, o in graph.subject_objects(RDF.object) if c in claims}
+    iris: dict[str, URIRef] = {}
+    claims = {c for c, _ in subject_objects(graph, RDF.predicate, QE.opposes, iris=iris)}
+    subject_of = {c: o for c, o in subject_objects(graph, RDF.subject, iris=iris) if c in claims}
+    object_of = {c: o for c, o in subject_objects(graph, RDF.object, iris=iris) if c in claims}
     axes_of: dict[Any, list[URIRef]] = {}
-    for c, axis in graph.subject_objects(QE.onAxis):
+    for c, axis in subject_objects(graph, QE.onAxis, iris=iris):
         if c in claims and isinstance(axis, URIRef):
             axes_of.setdefault(c, []).append(axis)
+    stated = subject_objects(graph, QE.opposes, iris=iris)
+    prefetch = getattr(table, "prefetch", None)
+    if prefetch is not None:  # a NodeTable reads labels lazily: ask for all of them at once
+        ends = [*subject_of.values(), *object_of.values(), *(x for pair in stated for x in pair)]
+        prefetch(str(x) for x in ends if isinstance(x, URIRef))
     for claim in claims:
         pair = orient(subject_of.get(claim), object_of.get(claim))
         if pair is None:
@@ -272,7 +290,7 @@ def contrast_matrix(graph: Graph, G: nx.MultiDiGraph | None = None) -> list[dict
         axes: list[URIRef | None] = list(axes_of.get(claim, [])) or [None]
         for axis in axes:
             pairs.setdefault(axis, set()).add(pair)
-    for s, o in graph.subject_objects(QE.opposes):
+    for s, o in stated:
         pair = orient(s, o)
         if pair is not None and pair not in claimed and (pair[1], pair[0]) not in claimed:
             pairs.setdefault(None, set()).add(pair)
@@ -383,35 +401,40 @@ class AnalysisReport:
 
 
 def _ranking(
-    scores: dict[str, float], G: nx.MultiDiGraph, top: int, degrees: dict[str, int]
+    scores: dict[str, float],
+    nodes: Mapping[str, Mapping[str, Any]],
+    top: int,
+    degrees: dict[str, int],
 ) -> list[dict[str, Any]]:
     import heapq
 
-    nodes = G.nodes
-    ordered = heapq.nsmallest(
-        top, scores.items(), key=lambda kv: (-kv[1], nodes[kv[0]]["label_en"], kv[0])
-    )
+    # Ties are broken by label, and labels may be read lazily (NodeTable): only the nodes scoring
+    # at least the top-th best score can be ranked, so only theirs are looked at.
+    best = heapq.nlargest(top, scores.values())
+    floor = best[-1] if best else 0.0
+    candidates = [(node, score) for node, score in scores.items() if score >= floor]
+    candidates.sort(key=lambda kv: (-kv[1], nodes[kv[0]]["label_en"], kv[0]))
     return [
         {
             "rank": rank,
             "node": node,
-            "curie": G.nodes[node]["curie"],
-            "label": G.nodes[node]["label_en"],
-            "label_zh": G.nodes[node]["label_zh"],
-            "side": G.nodes[node]["side"],
+            "curie": nodes[node]["curie"],
+            "label": nodes[node]["label_en"],
+            "label_zh": nodes[node]["label_zh"],
+            "side": nodes[node]["side"],
             "degree": degrees[node],
             "score": score,
         }
-        for rank, (node, score) in enumerate(ordered, start=1)
+        for rank, (node, score) in enumerate(candidates[:top], start=1)
     ]
 
 
 def _side_stats(
-    G: nx.MultiDiGraph, core: _Core, pagerank: dict[str, float], degrees: dict[str, int]
+    core: EngineCore, pagerank: dict[str, float], degrees: dict[str, int]
 ) -> dict[str, dict[str, Any]]:
     import heapq
 
-    side_of = [G.nodes[n]["side"] for n in core.names]
+    side_of = core.sides
     stats: dict[str, dict[str, Any]] = {
         s: {"nodes": 0, "edges_within": 0, "edges_across": 0, "mean_degree": 0.0, "top": []}
         for s in _SIDES
@@ -437,7 +460,7 @@ def _side_stats(
         stats[s]["pagerank_share"] = sum(pagerank.get(n, 0.0) for n in nodes)
         stats[s]["opposes_edges"] = opposes[s]
         best = heapq.nsmallest(3, nodes, key=lambda n: (-pagerank.get(n, 0.0), n))
-        stats[s]["top"] = [G.nodes[n]["label_en"] for n in best]
+        stats[s]["top"] = [core.nodes[n]["label_en"] for n in best]
     return stats
 
 
@@ -489,8 +512,11 @@ def analyze(
         raise InputError("samples must be at least 1")
     if engine not in ("auto", "networkx", "igraph"):
         raise InputError(f"unknown analysis engine {engine!r}; use auto, networkx or igraph")
-    G = project(graph) if G is None else G
-    core = _Core.from_projection(G)
+    if G is None and engine_store(graph) is not None:
+        core = engine_core(graph)
+    else:
+        core = _core_from_projection(project(graph) if G is None else G)
+    nodes = core.nodes
     use_igraph = engine == "igraph" or (engine == "auto" and len(core.edges) > IGRAPH_EDGES)
     if use_igraph:
         result, notes = _igraph_scores(core, seed, samples)
@@ -508,16 +534,17 @@ def analyze(
         "components": len(components),
         "largest_component": components[0] if components else 0,
         "isolated_nodes": len(isolated),
-        "isolated": [G.nodes[node]["label_en"] for node in isolated[:20]],
+        "isolated": [nodes[node]["label_en"] for node in isolated[:20]],
         "mean_degree": 2 * m / n if n else 0.0,
         "max_degree": max(degrees.values(), default=0),
         "degree_distribution": {str(d): c for d, c in sorted(Counter(degrees.values()).items())},
         "predicates": core.predicates,
     }
-    rankings = {measure: _ranking(result[measure], G, top, degrees) for measure in MEASURES}
+    rankings = {measure: _ranking(result[measure], nodes, top, degrees) for measure in MEASURES}
     groups: list[list[str]] = result["groups"]
     pagerank = result["pagerank"]
     membership = {node: number for number, members in enumerate(groups) for node in members}
+    side_of = dict(zip(core.names, core.sides, strict=True))
     community_info = {
         "algorithm": result["community_algorithm"],
         "seed": seed,
@@ -529,10 +556,10 @@ def analyze(
                 "id": number,
                 "size": len(members),
                 "members": [
-                    G.nodes[node]["label_en"]
+                    nodes[node]["label_en"]
                     for node in sorted(members, key=lambda x: (-pagerank.get(x, 0.0), x))[:8]
                 ],
-                "sides": dict(Counter(G.nodes[node]["side"] for node in members)),
+                "sides": dict(Counter(side_of[node] for node in members)),
             }
             for number, members in enumerate(groups[:top])
         ],
@@ -545,8 +572,8 @@ def analyze(
         summary=summary,
         rankings=rankings,
         communities=community_info,
-        sides=_side_stats(G, core, pagerank, degrees),
-        contrast=contrast_matrix(graph, G),
+        sides=_side_stats(core, pagerank, degrees),
+        contrast=contrast_matrix(graph, nodes=nodes),
         scores={measure: result[measure] for measure in MEASURES},
         membership=membership,
     )

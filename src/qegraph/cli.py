@@ -602,8 +602,13 @@ def analyze(
     """
     from .analysis import analyze as run_analysis
     from .charts import plot_report
+    from .engine_projection import engine_graph
 
-    report = run_analysis(session.graph(), top, seed=seed, engine=engine)
+    # In memory, the files go into an Oxigraph store, never into rdflib terms: the analysis
+    # reads the engine's terms straight into igraph (as it does from --store).
+    embedded = not (session.store or session.endpoint)
+    graph = engine_graph(session.data) if embedded else session.graph()
+    report = run_analysis(graph, top, seed=seed, engine=engine)
     if plot_dir is not None:
         for path in plot_report(report, plot_dir):
             click.echo(f"wrote {path}", err=True)
