@@ -56,7 +56,9 @@ __all__ = [
     "COLOR_BY",
     "LAYOUTS",
     "MAX_NODES",
+    "RENDERERS",
     "SIZE_BY",
+    "WEBGL_THRESHOLD",
     "Viewer",
     "content_security_policy",
     "viewer_data",
@@ -68,6 +70,11 @@ MAX_NODES = 2000
 COLOR_BY = ("side", "type", "community")
 LAYOUTS = ("contrast", "free")
 SIZE_BY = ("degree", "pagerank")
+#: ``"auto"`` draws with vis-network up to :data:`WEBGL_THRESHOLD` concepts, with WebGL above.
+RENDERERS = ("auto", "vis", "webgl")
+#: Above this many drawn concepts ``renderer="auto"`` draws with sigma.js (WebGL): vis-network's
+#: canvas falls below 30 frames a second there (docs/benchmarks.md, section viewer).
+WEBGL_THRESHOLD = 1000
 
 #: The vis-network release inside the pyvis package that the page inlines.
 _VIS_VERSION = "vis-9.1.2"
@@ -166,6 +173,7 @@ def viz(
     seed: int = 42,
     layout: str = "contrast",
     docs_href: str | None = None,
+    renderer: str = "auto",
 ) -> Viewer:
     """Render the concept map of ``graph`` as an interactive, offline HTML page.
 
@@ -198,6 +206,11 @@ def viz(
     docs_href:
         Where the documentation page is, relative to the viewer (``qegraph build`` passes
         ``"docs/index.html"``): each concept's panel then links to its entry there.
+    renderer:
+        ``"vis"`` (vis-network: every feature, smooth up to about a thousand concepts),
+        ``"webgl"`` (sigma.js: filters, search, language, panel and deep links, smooth at
+        thousands of concepts, needs WebGL in the browser) or ``"auto"`` (WebGL above
+        :data:`WEBGL_THRESHOLD` drawn concepts).
 
     Raises
     ------
@@ -211,7 +224,10 @@ def viz(
     >>> from qegraph import load
     >>> viz(load(), focus="qe:rote-learning", depth=1, lang="zh-Hans").html.count("<script") >= 3
     True
+    >>> 'data-renderer="webgl"' in viz(load(), focus="qe:rote-learning", renderer="webgl").html
+    True
     """
+    _check_choice("renderer", renderer, RENDERERS)
     data = viewer_data(
         graph,
         focus=focus,
@@ -226,8 +242,9 @@ def viz(
         layout=layout,
         docs_href=docs_href,
     )
+    webgl = renderer == "webgl" or (renderer == "auto" and len(data["nodes"]) > WEBGL_THRESHOLD)
     return Viewer(
-        html=_render(data),
+        html=_render_webgl(data) if webgl else _render(data),
         nodes=len(data["nodes"]),
         edges=len(data["edges"]),
         cut=data["cut"]["en"] if data["cut"] else None,
@@ -820,27 +837,48 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     )
 
 
-def _render(data: dict[str, Any]) -> str:
+def _page(
+    template: str, data: dict[str, Any], scripts: dict[str, str], styles: dict[str, str]
+) -> str:
+    """Fill ``template`` with ``data`` and the inline ``scripts`` and ``styles`` (name -> text),
+    under a policy that allows exactly those."""
     from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
 
-    vis_js, vis_css = _vis_assets()
-    page_js = _template_text("viewer.js")
-    page_css = _template_text("viewer.css")
     env = Environment(
         loader=PackageLoader("qegraph", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=True,
     )
     # Scripts and styles are inserted verbatim (Markup), so their hashes match the page bytes.
-    from markupsafe import Markup
-
-    return env.get_template("viewer.html").render(
+    inline = {name: Markup(text) for name, text in {**scripts, **styles}.items()}
+    return env.get_template(template).render(
         title=data["title"],
         lang="zh-Hans" if data["lang"] == "zh-Hans" else "en",
-        csp=content_security_policy([vis_js, page_js], [vis_css, page_css]),
-        vis_js=Markup(vis_js),
-        vis_css=Markup(vis_css),
-        page_js=Markup(page_js),
-        page_css=Markup(page_css),
+        csp=content_security_policy(list(scripts.values()), list(styles.values())),
         data_json=Markup(_json_for_script(data)),
+        **inline,
+    )
+
+
+def _render(data: dict[str, Any]) -> str:
+    vis_js, vis_css = _vis_assets()
+    return _page(
+        "viewer.html",
+        data,
+        {"vis_js": vis_js, "page_js": _template_text("viewer.js")},
+        {"vis_css": vis_css, "page_css": _template_text("viewer.css")},
+    )
+
+
+def _render_webgl(data: dict[str, Any]) -> str:
+    """The WebGL page: sigma.js and graphology (vendored, see templates/vendor/NOTICE.md)."""
+    return _page(
+        "viewer-gl.html",
+        data,
+        {
+            "gl_js": _template_text("vendor/sigma-graphology.min.js"),
+            "page_js": _template_text("viewer-gl.js"),
+        },
+        {"page_css": _template_text("viewer.css") + _template_text("viewer-gl.css")},
     )
