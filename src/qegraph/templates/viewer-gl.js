@@ -140,6 +140,8 @@
   try {
     renderer = new window.Sigma(graph, container, {
       enableEdgeEvents: true, zIndex: true, defaultEdgeType: "line",
+      /* As the vis-network page does on big maps: edges wait while the map moves. */
+      hideEdgesOnMove: DATA.edges.length > 1000,
       labelFont: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Noto Sans', sans-serif",
       labelSize: 13, labelDensity: 0.5, labelGridCellSize: 90, labelRenderedSizeThreshold: 5,
       nodeReducer: function (key, attrs) {

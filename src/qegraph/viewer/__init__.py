@@ -56,6 +56,7 @@ __all__ = [
     "COLOR_BY",
     "LAYOUTS",
     "MAX_NODES",
+    "MAX_WEBGL_NODES",
     "RENDERERS",
     "SIZE_BY",
     "WEBGL_THRESHOLD",
@@ -65,16 +66,19 @@ __all__ = [
     "viz",
 ]
 
-#: Largest number of nodes the viewer draws; above it, pick a part with ``focus`` or ``top``.
+#: Most concepts the vis-network page draws; ``renderer="auto"`` draws a bigger map with WebGL.
 MAX_NODES = 2000
+#: Most concepts any page draws (the WebGL one); above it, pick a part with ``focus`` or ``top``.
+MAX_WEBGL_NODES = 5000
 COLOR_BY = ("side", "type", "community")
 LAYOUTS = ("contrast", "free")
 SIZE_BY = ("degree", "pagerank")
 #: ``"auto"`` draws with vis-network up to :data:`WEBGL_THRESHOLD` concepts, with WebGL above.
 RENDERERS = ("auto", "vis", "webgl")
-#: Above this many drawn concepts ``renderer="auto"`` draws with sigma.js (WebGL): vis-network's
-#: canvas falls below 30 frames a second there (docs/benchmarks.md, section viewer).
-WEBGL_THRESHOLD = 1000
+#: Above this many drawn concepts ``renderer="auto"`` draws with sigma.js (WebGL). Measured on a
+#: machine without a GPU (docs/benchmarks.md, section viewer), vis-network pans faster there up to
+#: thousands of concepts but takes seconds per filter; so it keeps every map it drew before.
+WEBGL_THRESHOLD = MAX_NODES
 
 #: The vis-network release inside the pyvis package that the page inlines.
 _VIS_VERSION = "vis-9.1.2"
@@ -168,7 +172,7 @@ def viz(
     color_by: str = "side",
     size_by: str = "degree",
     top: int | None = None,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = None,
     title: str | None = None,
     seed: int = 42,
     layout: str = "contrast",
@@ -194,7 +198,8 @@ def viz(
     top:
         Keep only the ``top`` nodes with the highest ``size_by`` score.
     max_nodes:
-        Refuse to draw more nodes than this (default :data:`MAX_NODES`).
+        Refuse to draw more nodes than this (default :data:`MAX_NODES` with
+        ``renderer="vis"``, else :data:`MAX_WEBGL_NODES`).
     title:
         Page title; default: the title of the ontology.
     seed:
@@ -209,8 +214,8 @@ def viz(
     renderer:
         ``"vis"`` (vis-network: every feature, smooth up to about a thousand concepts),
         ``"webgl"`` (sigma.js: filters, search, language, panel and deep links, smooth at
-        thousands of concepts, needs WebGL in the browser) or ``"auto"`` (WebGL above
-        :data:`WEBGL_THRESHOLD` drawn concepts).
+        thousands of concepts with a GPU, needs WebGL in the browser) or ``"auto"`` (WebGL
+        above :data:`WEBGL_THRESHOLD` drawn concepts).
 
     Raises
     ------
@@ -228,6 +233,8 @@ def viz(
     True
     """
     _check_choice("renderer", renderer, RENDERERS)
+    if max_nodes is None:
+        max_nodes = MAX_NODES if renderer == "vis" else MAX_WEBGL_NODES
     data = viewer_data(
         graph,
         focus=focus,
