@@ -258,3 +258,23 @@ def test_hostile_labels_are_text_in_the_panel_and_never_elements(opened):
     assert injected == [0, 3, 0]
     assert v.dialogs == []
     assert errors(v) == []
+
+
+def test_without_webgl_the_page_says_so_and_search_still_opens_the_panel(chromium, big_page):  # noqa: F811
+    from .test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    # A second browser of the same Playwright, with WebGL turned off.
+    browser = chromium.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--disable-webgl"]
+    )
+    try:
+        page = browser.new_page()
+        page.goto(big_page[1].resolve().as_uri())
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+        assert page.evaluate("() => window.qegraphViewer.renderer") is None
+        assert "WebGL" in page.inner_text(".qe-no-webgl")
+        page.fill("#qe-search", "big concept 7")
+        page.keyboard.press("Enter")
+        assert page.inner_text("#qe-panel h2") == "big concept 7"
+    finally:
+        browser.close()
