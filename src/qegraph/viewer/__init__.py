@@ -829,6 +829,11 @@ def _template_text(name: str) -> str:
     return (files("qegraph") / "templates" / name).read_text(encoding="utf-8")
 
 
+def _page_script(name: str) -> str:
+    """A page's script with the search box both pages share in front of it (one script element)."""
+    return _template_text("viewer-search.js") + _template_text(name)
+
+
 def _csp_hash(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -873,7 +878,7 @@ def _render(data: dict[str, Any]) -> str:
     return _page(
         "viewer.html",
         data,
-        {"vis_js": vis_js, "page_js": _template_text("viewer.js")},
+        {"vis_js": vis_js, "page_js": _page_script("viewer.js")},
         {"vis_css": vis_css, "page_css": _template_text("viewer.css")},
     )
 
@@ -885,7 +890,7 @@ def _render_webgl(data: dict[str, Any]) -> str:
         data,
         {
             "gl_js": _template_text("vendor/sigma-graphology.min.js"),
-            "page_js": _template_text("viewer-gl.js"),
+            "page_js": _page_script("viewer-gl.js"),
         },
         {"page_css": _template_text("viewer.css") + _template_text("viewer-gl.css")},
     )
