@@ -137,18 +137,25 @@ def errors(v: Visit) -> list[str]:
     return [e for e in v.errors if GL_NOISE not in e]
 
 
-def drawn_pixels(v: Visit, name: str) -> int:
-    """Pixels of the map that are not the white background, from a screenshot (WebGL canvases
-    cannot be read back from the page); the screenshot is kept in tests/artifacts/."""
+def drawn_pixels(v: Visit, name: str) -> tuple[int, int]:
+    """Pixels of the map that are not the white background, and of those the light grey of
+    ordinary relations, from a screenshot (WebGL canvases cannot be read back from the page);
+    the screenshot is kept in tests/artifacts/."""
     from io import BytesIO
 
     from PIL import Image
 
     ARTIFACTS.mkdir(exist_ok=True)
-    v.page.wait_for_timeout(300)
+    v.page.wait_for_timeout(600)  # the camera glides for 300 ms after a filter
     shot = v.page.locator("#qe-network").screenshot(path=str(ARTIFACTS / name))
-    image = Image.open(BytesIO(shot)).convert("L")
-    return sum(image.histogram()[:235])
+    counts = Image.open(BytesIO(shot)).convert("RGB").getcolors(1 << 24)
+    drawn = sum(n for n, rgb in counts if min(rgb) < 235)
+    grey = sum(
+        n
+        for n, (r, g, b) in counts
+        if 180 <= min(r, g, b) < 235 and max(r, g, b) - min(r, g, b) < 24
+    )
+    return drawn, grey
 
 
 def test_big_page_draws_with_webgl_without_errors_or_requests(opened):
@@ -157,7 +164,7 @@ def test_big_page_draws_with_webgl_without_errors_or_requests(opened):
     assert v.js("() => window.qegraphViewer.shownCount()") == v.js(
         "() => window.qegraphViewer.data.nodes.length"
     )
-    assert drawn_pixels(v, "viewer-webgl.png") > 5_000
+    assert drawn_pixels(v, "viewer-webgl.png")[0] > 5_000
     assert v.requests == [v.url]
     assert errors(v) == []
 
@@ -165,12 +172,16 @@ def test_big_page_draws_with_webgl_without_errors_or_requests(opened):
 def test_only_contrasts_draws_fewer_concepts_and_fewer_pixels(opened):
     v = opened()
     before = v.js("() => window.qegraphViewer.shownCount()")
-    pixels = drawn_pixels(v, "viewer-webgl.png")
+    _, grey = drawn_pixels(v, "viewer-webgl.png")
     v.page.click("#qe-only-opposes")
     after = v.js("() => window.qegraphViewer.shownCount()")
     assert 2 * PAIRS <= after < before / 5
     assert f"{after} / {before}" in v.page.inner_text("#qe-status")
-    assert drawn_pixels(v, "viewer-webgl-contrasts.png") < pixels
+    # Only the red contrast lines are left: the grey of the other relations is (nearly) gone,
+    # and the view has zoomed in on the pairs.
+    drawn, grey_after = drawn_pixels(v, "viewer-webgl-contrasts.png")
+    assert drawn > 2_000 and grey_after < grey / 10
+    assert v.js("() => window.qegraphViewer.renderer.getCamera().getState().ratio") < 0.9
     v.page.click("#qe-reset")
     assert v.js("() => window.qegraphViewer.shownCount()") == before
 

@@ -377,7 +377,7 @@
   function toggler(group, key) {
     return function (on) {
       if (on) { delete hidden[group][key]; } else { hidden[group][key] = true; }
-      applyFilters();
+      applyFilters(true);
     };
   }
   function tally(items, keyOf, shown) {
@@ -441,20 +441,37 @@
         !hidden.evidence[k], toggler("evidence", k)));
     });
   }
-  function applyFilters() {
+  /* After a filter the view frames what is still shown, as the vis-network page does. */
+  function refit() {
+    if (!renderer) { return; }
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    Object.keys(shownNodes).forEach(function (id) {
+      var d = renderer.getNodeDisplayData(id);
+      if (!d) { return; }
+      x0 = Math.min(x0, d.x); x1 = Math.max(x1, d.x); y0 = Math.min(y0, d.y); y1 = Math.max(y1, d.y);
+    });
+    if (x0 > x1) { return; }
+    /* Room for the longer side of the box whatever the shape of the map (never clips). */
+    var w = container.clientWidth || 1, h = container.clientHeight || 1;
+    var room = 1.15 * Math.max(x1 - x0, y1 - y0) * Math.max(w, h) / Math.min(w, h);
+    renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2,
+      ratio: Math.min(1, Math.max(0.05, room)) }, { duration: 300 });
+  }
+  function applyFilters(fit) {
     computeShown();
     redraw();
     renderFilters();
     updateStatus();
+    if (fit) { refit(); }
   }
   function onlyOpposes() {
     hidden.pred = {};
     Object.keys(predLabels).forEach(function (k) { if (k !== "qe:opposes") { hidden.pred[k] = true; } });
-    applyFilters();
+    applyFilters(true);
   }
   function resetFilters() {
     hidden = { side: {}, type: {}, pred: {}, axis: {}, evidence: {} };
-    applyFilters();
+    applyFilters(true);
   }
   document.getElementById("qe-only-opposes").addEventListener("click", onlyOpposes);
   document.getElementById("qe-reset").addEventListener("click", resetFilters);
