@@ -1,7 +1,9 @@
 """How long the viewer takes to build and to open, on synthetic concept maps of growing size.
 
 Run: python scripts/bench_viewer.py [--sizes 128,1000,5000,20000] [--browser]
+         [--renderers vis,webgl] [--top 2000]
      python scripts/bench_viewer.py --build-phases 5000
+     python scripts/bench_viewer.py --projection-ab 50000
 
 Each graph has N skos:Concepts with English and Chinese labels, a definition, a type, and about
 2.3 relations per concept (a preferential-attachment tree plus random links, fixed seed), so it is
@@ -55,29 +57,55 @@ def synthetic(n: int, seed: int = 7) -> Graph:
     return graph
 
 
+# The page's "a frame was drawn" event: vis-network's afterDrawing, sigma's afterRender.
+HOOKS = """() => {
+    const v = window.qegraphViewer;
+    if (v.renderer) {
+        return {on: (f) => v.renderer.on('afterRender', f),
+                off: (f) => v.renderer.off('afterRender', f),
+                before: (f) => v.renderer.on('beforeRender', f),
+                unbefore: (f) => v.renderer.off('beforeRender', f),
+                redraw: () => v.renderer.refresh()};
+    }
+    return {on: (f) => v.network.on('afterDrawing', f),
+            off: (f) => v.network.off('afterDrawing', f),
+            before: (f) => v.network.on('beforeDrawing', f),
+            unbefore: (f) => v.network.off('beforeDrawing', f),
+            redraw: () => v.network.redraw()};
+}"""
 RECORD_FRAMES = """() => {
-    const net = window.qegraphViewer.network;
-    window.qeFrames = []; let last = null;
+    const hooks = (HOOKS)();
+    window.qeFrames = []; window.qeWork = []; let last = null, began = null;
+    window.qeBegin = () => { began = performance.now(); };
     window.qeTick = () => { const now = performance.now();
-        if (last !== null) { window.qeFrames.push(now - last); } last = now; };
-    net.on('afterDrawing', window.qeTick);
-}"""
+        if (last !== null) { window.qeFrames.push(now - last); } last = now;
+        if (began !== null) { window.qeWork.push(now - began); } };
+    hooks.before(window.qeBegin);
+    hooks.on(window.qeTick);
+}""".replace("HOOKS", HOOKS)
 STOP_FRAMES = """() => {
-    window.qegraphViewer.network.off('afterDrawing', window.qeTick);
-    const f = window.qeFrames.slice().sort((a, b) => a - b);
-    return f.length ? f[Math.floor(f.length / 2)] : null;
-}"""
+    const hooks = (HOOKS)();
+    hooks.off(window.qeTick);
+    hooks.unbefore(window.qeBegin);
+    const median = (xs) => {
+        const f = xs.slice().sort((a, b) => a - b);
+        return f.length ? f[Math.floor(f.length / 2)] : null;
+    };
+    return [median(window.qeFrames), median(window.qeWork)];
+}""".replace("HOOKS", HOOKS)
 LATENCY = """async (what) => {
-    const v = window.qegraphViewer, net = v.network;
+    const v = window.qegraphViewer, hooks = (HOOKS)();
     const actions = {filter: () => v.onlyOpposes(), reset: () => v.reset(),
                      language: () => v.setLanguage('zh-Hans')};
     const t0 = performance.now();
-    const done = new Promise(r => net.once('afterDrawing', r));
+    let tick;
+    const done = new Promise(r => { tick = r; hooks.on(tick); });
     actions[what]();
-    net.redraw();
+    hooks.redraw();
     await done;
+    hooks.off(tick);
     return performance.now() - t0;
-}"""
+}""".replace("HOOKS", HOOKS)
 
 
 def browser_metrics(path: Path) -> dict[str, float]:
@@ -100,12 +128,45 @@ def browser_metrics(path: Path) -> dict[str, float]:
         page.mouse.down()
         for step in range(1, 31):
             page.mouse.move(x + step * 10, y + step * 5)
+            # Let the page draw between moves, as under a real mouse (sigma draws once a frame).
+            page.wait_for_timeout(16)
         page.mouse.up()
         page.wait_for_timeout(200)
-        pan = page.evaluate(STOP_FRAMES)
+        pan, work = page.evaluate(STOP_FRAMES)
         metrics = {w: page.evaluate(LATENCY, w) for w in ("filter", "reset", "language")}
         browser.close()
-    return {"ready": ready, "pan": pan, **metrics}
+    return {"ready": ready, "pan": pan, "work": work, **metrics}
+
+
+def projection_ab(n: int) -> None:
+    """The two projection steps made faster for big graphs, old way against new, on ``n``
+    synthetic concepts: three runs each, the fastest printed."""
+    from rdflib.namespace import RDF as RDF_NS
+
+    from qegraph.projection import _subject_objects, degree, project, undirected
+
+    graph = synthetic(n)
+    G = project(graph)
+    properties = (SKOS.prefLabel, SKOS.definition, RDF_NS.type)
+    steps = {
+        "reads, rdflib subject_objects": lambda: [
+            None for p in properties for _ in graph.subject_objects(p)
+        ],
+        "reads, store index": lambda: [
+            None for p in properties for _ in _subject_objects(graph, p)
+        ],
+        "degree, undirected nx.Graph": lambda: dict(undirected(G).degree()),
+        "degree, canonical pairs": lambda: degree(G),
+    }
+    best: dict[str, float] = {}
+    for _ in range(3):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            step()
+            elapsed = time.perf_counter() - start
+            best[name] = min(best.get(name, elapsed), elapsed)
+    for name, elapsed in best.items():
+        print(f"{name:<32} {elapsed:8.2f} s")
 
 
 def build_phases(n: int) -> None:
@@ -148,44 +209,69 @@ def main() -> None:
     parser.add_argument("--sizes", default="128,1000,5000,20000")
     parser.add_argument("--browser", action="store_true", help="also time Chromium drawing it")
     parser.add_argument(
+        "--renderers",
+        default="vis,webgl",
+        help="pages to build and time: vis (vis-network), webgl (sigma.js), or both",
+    )
+    parser.add_argument(
+        "--top", type=int, default=MAX_NODES, help="cut bigger graphs to this many concepts"
+    )
+    parser.add_argument(
         "--build-phases",
         type=int,
         metavar="N",
         help="instead: time each step of qegraph build with N extra concepts",
     )
+    parser.add_argument(
+        "--projection-ab",
+        type=int,
+        metavar="N",
+        help="instead: time the projection's reads and degree, old way against new, at N concepts",
+    )
     args = parser.parse_args()
+    if args.projection_ab:
+        print(f"command: python scripts/bench_viewer.py --projection-ab {args.projection_ab}")
+        projection_ab(args.projection_ab)
+        return
     if args.build_phases:
         print(f"command: python scripts/bench_viewer.py --build-phases {args.build_phases}")
         build_phases(args.build_phases)
         return
     print(
-        f"command: python scripts/bench_viewer.py --sizes {args.sizes}"
-        + (" --browser" if args.browser else "")
+        f"command: python scripts/bench_viewer.py --sizes {args.sizes} --renderers "
+        f"{args.renderers} --top {args.top}" + (" --browser" if args.browser else "")
     )
     print(
-        f"{'concepts':>8} {'drawn':>6} {'edges':>7} {'viz (s)':>8} {'page':>8} {'ready (s)':>9} "
-        f"{'pan (ms)':>9} {'filter (ms)':>11} {'lang (ms)':>9}"
+        f"{'concepts':>8} {'renderer':>8} {'drawn':>6} {'edges':>7} {'viz (s)':>8} {'page':>8} "
+        f"{'ready (s)':>9} "
+        f"{'pan (ms)':>9} {'work (ms)':>9} {'filter (ms)':>11} {'lang (ms)':>9}"
     )
     folder = Path(tempfile.mkdtemp())
     viz(load(), top=10)  # warm up: imports and templates are not what is measured
     for n in (int(s) for s in args.sizes.split(",")):
         # 128 is the bundled map itself; other sizes are synthetic, cut to the page limit.
         graph = load() if n == 128 else synthetic(n)
-        start = time.perf_counter()
-        page = viz(graph, top=MAX_NODES)
-        elapsed = time.perf_counter() - start
-        path = page.write(folder / f"bench-{n}.html")
-        size = f"{len(page.html.encode()) / 1024 / 1024:.1f} MB"
-        cells = [f"{'-':>9}", f"{'-':>9}", f"{'-':>11}", f"{'-':>9}"]
-        if args.browser:
-            m = browser_metrics(path)
-            cells = [
-                f"{m['ready']:9.2f}",
-                f"{m['pan']:9.1f}" if m["pan"] is not None else f"{'-':>9}",
-                f"{m['filter']:11.0f}",
-                f"{m['language']:9.0f}",
-            ]
-        print(f"{n:>8} {page.nodes:>6} {page.edges:>7} {elapsed:8.2f} {size:>8} " + " ".join(cells))
+        for renderer in args.renderers.split(","):
+            start = time.perf_counter()
+            page = viz(graph, top=args.top, max_nodes=max(args.top, MAX_NODES), renderer=renderer)
+            elapsed = time.perf_counter() - start
+            path = page.write(folder / f"bench-{n}-{renderer}.html")
+            size = f"{len(page.html.encode()) / 1024 / 1024:.1f} MB"
+            cells = [f"{'-':>9}", f"{'-':>9}", f"{'-':>9}", f"{'-':>11}", f"{'-':>9}"]
+            if args.browser:
+                m = browser_metrics(path)
+                cells = [
+                    f"{m['ready']:9.2f}",
+                    f"{m['pan']:9.1f}" if m["pan"] is not None else f"{'-':>9}",
+                    f"{m['work']:9.1f}" if m["work"] is not None else f"{'-':>9}",
+                    f"{m['filter']:11.0f}",
+                    f"{m['language']:9.0f}",
+                ]
+            print(
+                f"{n:>8} {renderer:>8} {page.nodes:>6} {page.edges:>7} {elapsed:8.2f} {size:>8} "
+                + " ".join(cells),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

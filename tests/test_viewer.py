@@ -291,7 +291,7 @@ def test_cli_viz_unknown_focus_exits_2_with_the_lookup_message(runner, tmp_path)
     assert not (tmp_path / "g.html").exists()
 
 
-def test_cli_viz_refuses_a_graph_over_2000_concepts(runner, tmp_path):
+def test_cli_viz_draws_over_2000_concepts_only_with_webgl(runner, tmp_path):
     big = tmp_path / "big.ttl"
     lines = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> ."]
     lines += [
@@ -301,7 +301,7 @@ def test_cli_viz_refuses_a_graph_over_2000_concepts(runner, tmp_path):
     ]
     big.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "g.html"
-    result = runner.invoke(main, ["--data", str(big), "viz", "-o", str(out)])
+    result = runner.invoke(main, ["--data", str(big), "viz", "-o", str(out), "--renderer", "vis"])
     assert result.exit_code == 2
     assert "more than the viewer draws (2,000)" in result.output
     assert "--focus CONCEPT" in result.output and "--top K" in result.output
@@ -309,6 +309,10 @@ def test_cli_viz_refuses_a_graph_over_2000_concepts(runner, tmp_path):
     result = runner.invoke(main, ["--data", str(big), "viz", "-o", str(out), "--top", "150"])
     assert result.exit_code == 0, result.output
     assert "(150 concepts," in result.output
+    assert 'data-renderer="webgl"' not in out.read_text(encoding="utf-8")
+    result = runner.invoke(main, ["--data", str(big), "viz", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert 'data-renderer="webgl"' in out.read_text(encoding="utf-8")
 
 
 def test_a_graph_without_concepts_gives_an_empty_page_not_an_error():

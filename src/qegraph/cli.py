@@ -740,6 +740,13 @@ def neighbors(session: Session, concept: str, depth: int, lang: str, fmt: str) -
     show_default=True,
     help="Opening layout: the two paradigms face to face, or force-directed (switchable).",
 )
+@click.option(
+    "--renderer",
+    type=click.Choice(["auto", "vis", "webgl"]),
+    default="auto",
+    show_default=True,
+    help="vis-network, or sigma.js with WebGL for big maps; auto: WebGL above 2,000 concepts.",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @pass_session
 def viz(
@@ -752,13 +759,14 @@ def viz(
     color_by: str,
     size_by: str,
     layout: str,
+    renderer: str,
     open_page: bool,
 ) -> None:
     """Write the interactive viewer: one offline HTML page of the concept map.
 
     Search in English or Chinese, filter by type and side, switch the labels' language, and click
-    a concept for its definition, relations and source passages. Above 2,000 concepts, pick a part
-    with --focus or --top.
+    a concept for its definition, relations and source passages. Above 2,000 concepts the page
+    draws with WebGL; above 5,000, pick a part with --focus or --top.
     """
     from .viewer import viz as render_viewer
 
@@ -771,6 +779,7 @@ def viz(
         color_by=color_by,
         size_by=size_by,
         layout=layout,
+        renderer=renderer,
     )
     path = page.write(output)
     click.echo(f"wrote {path} ({page.nodes} concepts, {page.edges} relations)")

@@ -214,16 +214,16 @@ def project(
 
     # One pass per property instead of several lookups per node keeps large graphs fast.
     pref: dict[Any, dict[str, str]] = {}
-    for s, o in graph.subject_objects(SKOS.prefLabel):
+    for s, o in _subject_objects(graph, SKOS.prefLabel):
         lang = _lang(o)
         if s in nodes and lang in ("en", "zh-hans"):
             pref.setdefault(s, {}).setdefault(lang, str(o))
     definitions: dict[Any, str] = {}
-    for s, o in graph.subject_objects(SKOS.definition):
+    for s, o in _subject_objects(graph, SKOS.definition):
         if s in nodes and isinstance(o, Literal) and (_lang(o) == "en" or s not in definitions):
             definitions[s] = str(o)
     types: dict[Any, list[URIRef]] = {}
-    for s, o in graph.subject_objects(RDF.type):
+    for s, o in _subject_objects(graph, RDF.type):
         if s in nodes and isinstance(o, URIRef):
             types.setdefault(s, []).append(o)
 
@@ -273,27 +273,48 @@ def project(
     return G
 
 
-def _triples_from(graph: Graph, subjects: set[Any]) -> Iterable[tuple[Any, Any, Any]]:
-    """Every triple of ``graph`` whose subject is in ``subjects``.
+def _memory_index(graph: Graph, name: str) -> dict[Any, Any] | None:
+    """The in-memory store's ``name`` index (``spo`` or ``pos``) when ``graph`` is a plain graph
+    alone in its store, else ``None``.
 
-    rdflib's in-memory store pays for context bookkeeping on every triple it yields; for a plain
-    graph alone in its store, reading the store's subject index directly is ten times faster.
+    rdflib's in-memory store pays for context bookkeeping on every triple it yields; for such a
+    graph, reading the index directly is ten times faster and yields the same triples.
     """
     from rdflib.plugins.stores.memory import Memory
 
     store = graph.store
-    spo = getattr(store, "_Memory__spo", None)
-    if type(graph) is Graph and type(store) is Memory and isinstance(spo, dict):
-        contexts = list(store.contexts())
-        if len(contexts) <= 1 and all(c.identifier == graph.identifier for c in contexts):
-            for s in subjects:
-                for p, objects in spo.get(s, {}).items():
-                    for o in objects:
-                        yield s, p, o
-            return
+    index = getattr(store, f"_Memory__{name}", None)
+    if type(graph) is not Graph or type(store) is not Memory or not isinstance(index, dict):
+        return None
+    contexts = list(store.contexts())
+    if len(contexts) <= 1 and all(c.identifier == graph.identifier for c in contexts):
+        return index
+    return None
+
+
+def _triples_from(graph: Graph, subjects: set[Any]) -> Iterable[tuple[Any, Any, Any]]:
+    """Every triple of ``graph`` whose subject is in ``subjects``."""
+    spo = _memory_index(graph, "spo")
+    if spo is not None:
+        for s in subjects:
+            for p, objects in spo.get(s, {}).items():
+                for o in objects:
+                    yield s, p, o
+        return
     for s in subjects:
         for p, o in graph.predicate_objects(s):
             yield s, p, o
+
+
+def _subject_objects(graph: Graph, predicate: URIRef) -> Iterable[tuple[Any, Any]]:
+    """``graph.subject_objects(predicate)``, read from the store's index when it can be."""
+    pos = _memory_index(graph, "pos")
+    if pos is None:
+        yield from graph.subject_objects(predicate)
+        return
+    for o, subjects in pos.get(predicate, {}).items():
+        for s in subjects:
+            yield s, o
 
 
 def canonical_pairs(G: nx.MultiDiGraph | nx.Graph) -> tuple[list[Any], list[tuple[int, int]]]:
@@ -343,7 +364,14 @@ def degree(G: nx.MultiDiGraph | nx.Graph) -> dict[str, int]:
     >>> degree(nx.MultiDiGraph([("a", "b"), ("b", "a"), ("a", "c")]))
     {'a': 2, 'b': 1, 'c': 1}
     """
-    return dict(undirected(G).degree())
+    # Counted from the canonical pairs: building the undirected graph only to count would cost
+    # most of the time of a viewer on a big graph.
+    names, pairs = canonical_pairs(G)
+    counts = [0] * len(names)
+    for i, j in pairs:
+        counts[i] += 1
+        counts[j] += 1
+    return dict(zip(names, counts, strict=True))
 
 
 def pagerank(G: nx.MultiDiGraph | nx.Graph, *, alpha: float = 0.85) -> dict[str, float]:

@@ -56,18 +56,29 @@ __all__ = [
     "COLOR_BY",
     "LAYOUTS",
     "MAX_NODES",
+    "MAX_WEBGL_NODES",
+    "RENDERERS",
     "SIZE_BY",
+    "WEBGL_THRESHOLD",
     "Viewer",
     "content_security_policy",
     "viewer_data",
     "viz",
 ]
 
-#: Largest number of nodes the viewer draws; above it, pick a part with ``focus`` or ``top``.
+#: Most concepts the vis-network page draws; ``renderer="auto"`` draws a bigger map with WebGL.
 MAX_NODES = 2000
+#: Most concepts any page draws (the WebGL one); above it, pick a part with ``focus`` or ``top``.
+MAX_WEBGL_NODES = 5000
 COLOR_BY = ("side", "type", "community")
 LAYOUTS = ("contrast", "free")
 SIZE_BY = ("degree", "pagerank")
+#: ``"auto"`` draws with vis-network up to :data:`WEBGL_THRESHOLD` concepts, with WebGL above.
+RENDERERS = ("auto", "vis", "webgl")
+#: Above this many drawn concepts ``renderer="auto"`` draws with sigma.js (WebGL). Measured on a
+#: machine without a GPU (docs/benchmarks.md, section viewer), vis-network pans faster there up to
+#: thousands of concepts but takes seconds per filter; so it keeps every map it drew before.
+WEBGL_THRESHOLD = MAX_NODES
 
 #: The vis-network release inside the pyvis package that the page inlines.
 _VIS_VERSION = "vis-9.1.2"
@@ -161,11 +172,12 @@ def viz(
     color_by: str = "side",
     size_by: str = "degree",
     top: int | None = None,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = None,
     title: str | None = None,
     seed: int = 42,
     layout: str = "contrast",
     docs_href: str | None = None,
+    renderer: str = "auto",
 ) -> Viewer:
     """Render the concept map of ``graph`` as an interactive, offline HTML page.
 
@@ -186,7 +198,8 @@ def viz(
     top:
         Keep only the ``top`` nodes with the highest ``size_by`` score.
     max_nodes:
-        Refuse to draw more nodes than this (default :data:`MAX_NODES`).
+        Refuse to draw more nodes than this (default :data:`MAX_NODES` with
+        ``renderer="vis"``, else :data:`MAX_WEBGL_NODES`).
     title:
         Page title; default: the title of the ontology.
     seed:
@@ -198,6 +211,11 @@ def viz(
     docs_href:
         Where the documentation page is, relative to the viewer (``qegraph build`` passes
         ``"docs/index.html"``): each concept's panel then links to its entry there.
+    renderer:
+        ``"vis"`` (vis-network: every feature, smooth up to about a thousand concepts),
+        ``"webgl"`` (sigma.js: filters, search, language, panel and deep links, smooth at
+        thousands of concepts with a GPU, needs WebGL in the browser) or ``"auto"`` (WebGL
+        above :data:`WEBGL_THRESHOLD` drawn concepts).
 
     Raises
     ------
@@ -211,7 +229,12 @@ def viz(
     >>> from qegraph import load
     >>> viz(load(), focus="qe:rote-learning", depth=1, lang="zh-Hans").html.count("<script") >= 3
     True
+    >>> 'data-renderer="webgl"' in viz(load(), focus="qe:rote-learning", renderer="webgl").html
+    True
     """
+    _check_choice("renderer", renderer, RENDERERS)
+    if max_nodes is None:
+        max_nodes = MAX_NODES if renderer == "vis" else MAX_WEBGL_NODES
     data = viewer_data(
         graph,
         focus=focus,
@@ -226,8 +249,9 @@ def viz(
         layout=layout,
         docs_href=docs_href,
     )
+    webgl = renderer == "webgl" or (renderer == "auto" and len(data["nodes"]) > WEBGL_THRESHOLD)
     return Viewer(
-        html=_render(data),
+        html=_render_webgl(data) if webgl else _render(data),
         nodes=len(data["nodes"]),
         edges=len(data["edges"]),
         cut=data["cut"]["en"] if data["cut"] else None,
@@ -805,6 +829,11 @@ def _template_text(name: str) -> str:
     return (files("qegraph") / "templates" / name).read_text(encoding="utf-8")
 
 
+def _page_script(name: str) -> str:
+    """A page's script with the search box both pages share in front of it (one script element)."""
+    return _template_text("viewer-search.js") + _template_text(name)
+
+
 def _csp_hash(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -820,27 +849,48 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     )
 
 
-def _render(data: dict[str, Any]) -> str:
+def _page(
+    template: str, data: dict[str, Any], scripts: dict[str, str], styles: dict[str, str]
+) -> str:
+    """Fill ``template`` with ``data`` and the inline ``scripts`` and ``styles`` (name -> text),
+    under a policy that allows exactly those."""
     from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
 
-    vis_js, vis_css = _vis_assets()
-    page_js = _template_text("viewer.js")
-    page_css = _template_text("viewer.css")
     env = Environment(
         loader=PackageLoader("qegraph", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=True,
     )
     # Scripts and styles are inserted verbatim (Markup), so their hashes match the page bytes.
-    from markupsafe import Markup
-
-    return env.get_template("viewer.html").render(
+    inline = {name: Markup(text) for name, text in {**scripts, **styles}.items()}
+    return env.get_template(template).render(
         title=data["title"],
         lang="zh-Hans" if data["lang"] == "zh-Hans" else "en",
-        csp=content_security_policy([vis_js, page_js], [vis_css, page_css]),
-        vis_js=Markup(vis_js),
-        vis_css=Markup(vis_css),
-        page_js=Markup(page_js),
-        page_css=Markup(page_css),
+        csp=content_security_policy(list(scripts.values()), list(styles.values())),
         data_json=Markup(_json_for_script(data)),
+        **inline,
+    )
+
+
+def _render(data: dict[str, Any]) -> str:
+    vis_js, vis_css = _vis_assets()
+    return _page(
+        "viewer.html",
+        data,
+        {"vis_js": vis_js, "page_js": _page_script("viewer.js")},
+        {"vis_css": vis_css, "page_css": _template_text("viewer.css")},
+    )
+
+
+def _render_webgl(data: dict[str, Any]) -> str:
+    """The WebGL page: sigma.js and graphology (vendored, see templates/vendor/NOTICE.md)."""
+    return _page(
+        "viewer-gl.html",
+        data,
+        {
+            "gl_js": _template_text("vendor/sigma-graphology.min.js"),
+            "page_js": _page_script("viewer-gl.js"),
+        },
+        {"page_css": _template_text("viewer.css") + _template_text("viewer-gl.css")},
     )

@@ -205,7 +205,16 @@ def contrast_layout(
             rest.setdefault(side if side in rest else "neutral", {}).setdefault(kind, []).append(
                 key
             )
-    column_height = max(band_bottom, 520.0)
+    # Columns at least as tall as the band; on a big map, tall enough that each side is about
+    # as tall as it is wide instead of a strip thousands of columns long.
+    side_area = max(
+        (
+            sum(height[k] + _GAP for g in rest[side].values() for k in g)
+            for side in ("quality", "exam")
+        ),
+        default=0.0,
+    )
+    column_height = max(band_bottom, 520.0, math.sqrt(side_area * column_step))
     edges_x = [-half_band, half_band]
     top = -_HEADING
     for side, direction in (("quality", -1), ("exam", 1)):
