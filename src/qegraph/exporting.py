@@ -29,7 +29,7 @@ import math
 import operator
 import os
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,15 +215,18 @@ def _namespaces() -> list[tuple[str, str]]:
 
 
 _NS_ORDER = _namespaces()
+# One pass instead of a loop over the prefixes: the alternatives are tried longest first.
+_NS_MATCH = re.compile("|".join(re.escape(ns) for _prefix, ns in _NS_ORDER))
+_NS_PREFIX = {ns: prefix for prefix, ns in reversed(_NS_ORDER)}  # the first prefix wins
 
 
 def _curie(iri: str) -> str | None:
     """``prefix:local`` when a standard prefix fits and the local part is safe, else None."""
-    for prefix, ns in _NS_ORDER:
-        if iri.startswith(ns):
-            local = iri[len(ns) :]
-            return f"{prefix}:{local}" if _SAFE_LOCAL.match(local) else None
-    return None
+    match = _NS_MATCH.match(iri)
+    if match is None:
+        return None
+    local = iri[match.end() :]
+    return f"{_NS_PREFIX[match.group()]}:{local}" if _SAFE_LOCAL.match(local) else None
 
 
 def _curie_or_iri(iri: str) -> str:
@@ -536,7 +539,7 @@ _TYPE_NT = f"<{_RDF}type>".encode()
 _FIRST_NT = f"<{_RDF}first>".encode()
 _REST_NT = f"<{_RDF}rest>".encode()
 _NIL_NT = f"<{_RDF}nil>".encode()
-_LT, _UNDERSCORE, _QUOTE = ord("<"), ord("_"), ord('"')
+_LT, _GT, _UNDERSCORE, _QUOTE = ord("<"), ord(">"), ord("_"), ord('"')
 _NT_ESCAPE = re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _NT_ESCAPES = {b"t": "\t", b"b": "\b", b"n": "\n", b"r": "\r", b"f": "\f", b'"': '"', b"'": "'"}
 _NT_ESCAPES[b"\\"] = "\\"
@@ -589,7 +592,7 @@ class _TurtleWriter:
         props: dict[bytes, dict[bytes, list[bytes]]] = {}
         refs: dict[bytes, int] = {}
         for line in lines:
-            s, p, o = line[:-2].split(b" ", 2)
+            s, p, o = line.split(b" ", 2)
             by_predicate = props.get(s)
             if by_predicate is None:
                 props[s] = {p: [o]}
@@ -609,7 +612,7 @@ class _TurtleWriter:
     def term(self, term: bytes) -> bytes:
         first = term[0]
         if first == _QUOTE:
-            if term[-1] != ord(">"):
+            if term[-1] != _GT:
                 return term  # a plain or language-tagged literal: as in N-Triples
             end = term.rindex(b'"^^<')
             return term[: end + 3] + self.term(term[end + 3 :])
@@ -647,12 +650,26 @@ class _TurtleWriter:
         indent = b"    " * depth
         between = b",\n" + indent + b"    "
         parts = []
+        known = self.text
+        inline = self.inline
         for predicate in sorted(props, key=_predicate_key) if len(props) > 1 else props:
-            name = b"a" if predicate == _TYPE_NT else self.term(predicate)
+            name = b"a" if predicate == _TYPE_NT else known.get(predicate) or self.term(predicate)
             objects = props[predicate]
             if len(objects) > 1:
                 objects = sorted(objects, key=_nt_key)
-            parts.append(name + b" " + between.join([self._object(o, depth) for o in objects]))
+            texts = []
+            for node in objects:
+                # Inline the common cases: an IRI written before, a plain or tagged literal.
+                text = known.get(node)
+                if text is None:
+                    if node in inline:
+                        text = self._object(node, depth)
+                    elif node[0] == _QUOTE and node[-1] != _GT:
+                        text = node
+                    else:
+                        text = self.term(node)
+                texts.append(text)
+            parts.append(name + b" " + between.join(texts))
         return (b" ;\n" + indent).join(parts)
 
     def _object(self, node: bytes, depth: int) -> bytes:
@@ -733,7 +750,7 @@ def _trig(graphs: list[tuple[bytes | None, list[bytes]]]) -> bytes:
     seen_in: dict[bytes, set[Any]] = defaultdict(set)
     for name, lines in graphs:
         for line in lines:
-            s, _p, o = line[:-2].split(b" ", 2)
+            s, _p, o = line.split(b" ", 2)
             for term in (s, o):
                 if term[0] == _UNDERSCORE:
                     seen_in[term].add(name)
@@ -776,7 +793,9 @@ def to_nquads(dataset: Any) -> str:
 
 
 def _nt_lines(quads: Iterable[Quad], labels: _Labels, graphs: bool = False) -> list[bytes]:
-    """Sorted N-Triples (N-Quads if ``graphs``) lines of tuple quads, as bytes without ``\\n``."""
+    """Sorted N-Triples (N-Quads if ``graphs``) lines of tuple quads, as bytes without the
+    final `` .`` and line feed (which sort them the same: a space sorts before anything that
+    may follow a term)."""
     text: dict[Term, str] = {}
 
     def nt(term: Term) -> str:
@@ -788,16 +807,16 @@ def _nt_lines(quads: Iterable[Quad], labels: _Labels, graphs: bool = False) -> l
         return value
 
     lines = [
-        f"{nt(s)} {nt(p)} {nt(o)} ."
+        f"{nt(s)} {nt(p)} {nt(o)}"
         if g is None or not graphs
-        else f"{nt(s)} {nt(p)} {nt(o)} {nt(g)} ."
+        else f"{nt(s)} {nt(p)} {nt(o)} {nt(g)}"
         for s, p, o, g in quads
     ]
     return sorted(line.encode("utf-8", "surrogatepass") for line in lines)
 
 
 def _joined(lines: list[bytes]) -> bytes:
-    return b"\n".join(lines) + b"\n" if lines else b""
+    return b" .\n".join(lines) + b" .\n" if lines else b""
 
 
 # --- N-Triples straight from the engine ---------------------------------------------------
@@ -806,7 +825,7 @@ def _joined(lines: list[bytes]) -> bytes:
 #: a blank node, a typed literal (rdflib's lexical form), C1 controls and U+2028/U+2029 (which
 #: qegraph escapes and Oxigraph does not). A literal may match by chance; that line just takes
 #: the slower exact path.
-_SPECIAL = re.compile(rb'_:|"\^\^<|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]')
+_SPECIAL_TEXT = (b"_:", b'"^^<', "\u2028".encode(), "\u2029".encode())
 #: A language tag at the end of a line (Oxigraph lower-cases them: zh-hans for zh-Hans).
 _LANGUAGE_END = re.compile(rb'"@([A-Za-z0-9-]+) \.\n')
 
@@ -835,6 +854,22 @@ def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
     return None
 
 
+def _line_starts(raw: bytes) -> set[int]:
+    """Where the lines of :data:`_SPECIAL_TEXT` (and C1 controls) start in ``raw``.
+
+    Searched with ``bytes.find`` (a regular expression with a character class scans byte by
+    byte, several times slower on a large dump).
+    """
+    starts = set()
+    for pattern in (*_SPECIAL_TEXT, b"\xc2"):
+        at = raw.find(pattern)
+        while at >= 0:
+            if pattern != b"\xc2" or 0x80 <= raw[at + 1] <= 0x9F:
+                starts.add(raw.rfind(b"\n", 0, at) + 1)
+            at = raw.find(pattern, at + 1)
+    return starts
+
+
 def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
     """(sorted distinct lines, expected count) from Oxigraph's N-Triples ``raw``."""
     # Language tags in their conventional case, one pass over the text per tag to change.
@@ -842,8 +877,9 @@ def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
         fixed = language_tag(tag.decode("ascii")).encode("ascii")
         if fixed != tag:
             raw = raw.replace(b'"@' + tag + b" .\n", b'"@' + fixed + b" .\n")
-    starts = sorted({raw.rfind(b"\n", 0, m.start()) + 1 for m in _SPECIAL.finditer(raw)})
-    lines = raw.split(b"\n")
+    starts = sorted(_line_starts(raw))
+    # " .\n" ends every line and nothing else (a literal's line feed is escaped).
+    lines = raw.split(b" .\n")
     lines.pop()  # the text ends with a line feed
     count = len(lines)
     special = []
@@ -855,10 +891,9 @@ def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
         lines[index] = b""  # sorts first; dropped below
     del raw
     if special:
-        lines.sort()
-        del lines[: len(special)]
         lines += _exact_lines(special)
     lines.sort()
+    del lines[: len(special)]
     if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
         # The same triple twice (from files), or two written alike (rdflib's lexical form
         # makes "01" and "1" as integers one literal).
@@ -872,7 +907,8 @@ def _exact_lines(special: list[bytes]) -> list[bytes]:
 
     terms = _Terms()
     of = terms.of_ox
-    parsed = ox.parse(input=b"\n".join(special), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    text = b" .\n".join(special) + b" .\n"
+    parsed = ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     quads = [(of(q.subject), of(q.predicate), of(q.object), None) for q in parsed]
     return _nt_lines(_canonical_quads(quads), _Labels())
 
@@ -1138,6 +1174,12 @@ def _rdf11(term: Term) -> Any:
     return ("plain", term[2])
 
 
+def _count(items: Iterable[Any]) -> int:
+    """How many ``items`` there are, consumed in C (no Python frame per item), none kept."""
+    last = deque(enumerate(items, 1), maxlen=1)
+    return last[0][0] if last else 0
+
+
 def _verify_rdf(data: bytes, fmt: str, expected: int, *, distinct: bool = False) -> None:
     """Parse ``data`` back with Oxigraph and compare the number of triples (or quads).
 
@@ -1150,7 +1192,7 @@ def _verify_rdf(data: bytes, fmt: str, expected: int, *, distinct: bool = False)
         parsed = ox.parse(input=data, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]))
         # An Oxigraph dataset counts distinct quads without a Python object per quad; the
         # triple formats put every triple in the default graph, so quads are triples there.
-        found = sum(1 for _ in parsed) if distinct else len(ox.Dataset(parsed))
+        found = _count(parsed) if distinct else len(ox.Dataset(parsed))
     except (SyntaxError, ValueError) as err:
         raise ExportError(
             f"the {fmt} output does not parse back ({err}); nothing was written"
