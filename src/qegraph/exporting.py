@@ -21,6 +21,7 @@ qe:a qe:b "素质"@zh-Hans .
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import itertools
@@ -584,30 +585,57 @@ def _predicate_key(predicate: bytes) -> tuple[bool, bytes]:
     return (predicate != _TYPE_NT, predicate[1:-1])
 
 
+class _Cache(dict):  # type: ignore[type-arg]
+    """``function(key)``, computed once per key: ``cache.__getitem__`` is a sort key in C."""
+
+    def __init__(self, function: Any, keep: Any = None):
+        super().__init__()
+        self.function = function
+        self.keep = keep
+
+    def __missing__(self, key: bytes) -> Any:
+        value = self.function(key)
+        if self.keep is None or key[0] == self.keep:
+            self[key] = value
+        return value
+
+
+_IRI_TEXT = operator.itemgetter(slice(1, -1))
+_LABEL_TEXT = operator.itemgetter(slice(2, None))
+
+
 class _TurtleWriter:
-    """Writes sorted N-Triples lines as sorted Turtle, nesting blank nodes used once as objects."""
+    """Writes sorted N-Triples lines as sorted Turtle, nesting blank nodes used once as objects.
+
+    The lines must be sorted (a subject's lines, and a predicate's, are then together).
+    """
 
     def __init__(self, lines: Iterable[bytes], keep_labels: Iterable[bytes] = ()):
         self.text: dict[bytes, bytes] = {}
         props: dict[bytes, dict[bytes, list[bytes]]] = {}
         refs: dict[bytes, int] = {}
+        subject = predicate = None
+        by_predicate: dict[bytes, list[bytes]] = {}
+        objects: list[bytes] = []
         for line in lines:
             s, p, o = line.split(b" ", 2)
-            by_predicate = props.get(s)
-            if by_predicate is None:
-                props[s] = {p: [o]}
+            if s != subject:
+                subject, predicate, objects = s, p, [o]
+                by_predicate = props[s] = {p: objects}
+            elif p != predicate:
+                predicate, objects = p, [o]
+                by_predicate[p] = objects
             else:
-                objects = by_predicate.get(p)
-                if objects is None:
-                    by_predicate[p] = [o]
-                else:
-                    objects.append(o)
+                objects.append(o)
             if o[0] == _UNDERSCORE:
                 refs[o] = refs.get(o, 0) + 1
         self.props = props
         # Nodes also used in another graph of a dataset keep their label, to stay one node.
         self.inline = {n for n, count in refs.items() if count == 1} - set(keep_labels)
         self.done: set[bytes] = set()
+        self.keys = _Cache(_nt_key, keep=_LT)  # IRIs recur; literals mostly do not
+        self.predicate_keys = _Cache(_predicate_key)
+        self.names = _Cache(lambda p: b"a " if p == _TYPE_NT else self.term(p) + b" ")
 
     def term(self, term: bytes) -> bytes:
         first = term[0]
@@ -626,7 +654,12 @@ class _TurtleWriter:
 
     def write(self) -> bytes:
         blocks = []
-        subjects = sorted(self.props, key=_nt_key)
+        # In line order, IRIs ("<") come before blank nodes ("_"); each sorts by its text.
+        subjects = list(self.props)
+        first_blank = bisect.bisect_left(subjects, b"_")
+        subjects = sorted(subjects[:first_blank], key=_IRI_TEXT) + sorted(
+            subjects[first_blank:], key=_LABEL_TEXT
+        )
         for subject in subjects:
             if subject not in self.inline:
                 blocks.append(self._statement(subject))
@@ -652,11 +685,12 @@ class _TurtleWriter:
         parts = []
         known = self.text
         inline = self.inline
-        for predicate in sorted(props, key=_predicate_key) if len(props) > 1 else props:
-            name = b"a" if predicate == _TYPE_NT else known.get(predicate) or self.term(predicate)
-            objects = props[predicate]
+        names = self.names
+        if len(props) > 1:
+            props = {p: props[p] for p in sorted(props, key=self.predicate_keys.__getitem__)}
+        for predicate, objects in props.items():
             if len(objects) > 1:
-                objects = sorted(objects, key=_nt_key)
+                objects = sorted(objects, key=self.keys.__getitem__)
             texts = []
             for node in objects:
                 # Inline the common cases: an IRI written before, a plain or tagged literal.
@@ -669,7 +703,7 @@ class _TurtleWriter:
                     else:
                         text = self.term(node)
                 texts.append(text)
-            parts.append(name + b" " + between.join(texts))
+            parts.append(names[predicate] + between.join(texts))
         return (b" ;\n" + indent).join(parts)
 
     def _object(self, node: bytes, depth: int) -> bytes:
