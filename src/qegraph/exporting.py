@@ -653,6 +653,10 @@ class _TurtleWriter:
         return text
 
     def write(self) -> bytes:
+        return b"\n".join(self.blocks())
+
+    def blocks(self) -> list[bytes]:
+        """One block per statement, in order."""
         blocks = []
         # In line order, IRIs ("<") come before blank nodes ("_"); each sorts by its text.
         subjects = list(self.props)
@@ -672,7 +676,7 @@ class _TurtleWriter:
                     self.inline.discard(subject)
                     blocks.append(self._statement(subject))
             left = [s for s in left if s not in self.done]
-        return b"\n".join(blocks)
+        return blocks
 
     def _statement(self, subject: bytes) -> bytes:
         self.done.add(subject)
@@ -764,9 +768,11 @@ def to_turtle(graph: Any) -> str:
 
 
 def _turtle(lines: list[bytes]) -> bytes:
-    """Turtle from sorted, distinct N-Triples lines."""
-    body = _TurtleWriter(lines).write()
-    return _prefix_block().encode() + (b"\n" + body if body else b"")
+    """Turtle from sorted, distinct N-Triples lines (emptied: the writer keeps their terms)."""
+    writer = _TurtleWriter(lines)
+    lines.clear()
+    # One join, not a join and a concatenation: each copy of a large output costs its size.
+    return b"\n".join([_prefix_block().encode(), *writer.blocks()])
 
 
 def to_trig(dataset: Any) -> str:
@@ -850,7 +856,13 @@ def _nt_lines(quads: Iterable[Quad], labels: _Labels, graphs: bool = False) -> l
 
 
 def _joined(lines: list[bytes]) -> bytes:
-    return b" .\n".join(lines) + b" .\n" if lines else b""
+    """N-Triples (N-Quads) text of ``lines``, emptied: the text is made in one copy."""
+    if not lines:
+        return b""
+    lines.append(b"")
+    data = b" .\n".join(lines)
+    lines.clear()
+    return data
 
 
 # --- N-Triples straight from the engine ---------------------------------------------------
@@ -876,8 +888,11 @@ def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
     store = _ox_store(source)
     if store is not None:
         # A store holds no duplicates: two of its triples written alike are an error.
-        raw = store._inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph)
-        return _engine_lines(raw, merge=False)
+        # Passed on without a name here, so the text is freed as soon as it is split.
+        return _engine_lines(
+            store._inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph),
+            merge=False,
+        )
     if isinstance(source, DataFiles) and not named:
         from .loading import engine_quads
 
