@@ -532,9 +532,9 @@ def _prefix_block() -> str:
 _MAX_NESTING = 200
 
 
-# The writers below work on N-Triples lines (bytes, without their line feed): a term is its
-# N-Triples text, ``<iri>``, ``_:label`` or a quoted literal. Lines are what Oxigraph writes in
-# bulk, so a store or a parsed file is sorted and written without a Python object per term.
+# The writers below work on N-Triples lines (bytes, without the final " ." and line feed): a
+# term is its N-Triples text, ``<iri>``, ``_:label`` or a quoted literal. Lines are what Oxigraph
+# writes in bulk, so a store or a parsed file is sorted and written without an object per term.
 
 _TYPE_NT = f"<{_RDF}type>".encode()
 _FIRST_NT = f"<{_RDF}first>".encode()
