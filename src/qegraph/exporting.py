@@ -607,18 +607,21 @@ _LABEL_TEXT = operator.itemgetter(slice(2, None))
 class _TurtleWriter:
     """Writes sorted N-Triples lines as sorted Turtle, nesting blank nodes used once as objects.
 
-    The lines must be sorted (a subject's lines, and a predicate's, are then together).
+    The lines must be sorted (a subject's lines, and a predicate's, are then together); the
+    writer empties the list.
     """
 
-    def __init__(self, lines: Iterable[bytes], keep_labels: Iterable[bytes] = ()):
+    def __init__(self, lines: list[bytes], keep_labels: Iterable[bytes] = ()):
         self.text: dict[bytes, bytes] = {}
         props: dict[bytes, dict[bytes, list[bytes]]] = {}
         refs: dict[bytes, int] = {}
         subject = predicate = None
         by_predicate: dict[bytes, list[bytes]] = {}
         objects: list[bytes] = []
-        for line in lines:
-            s, p, o = line.split(b" ", 2)
+        # Taken from the end, each line freed as its terms are kept: a reverse order, which
+        # keeps a subject's (and a predicate's) lines together; everything is sorted below.
+        for _ in range(len(lines)):
+            s, p, o = lines.pop().split(b" ", 2)
             if s != subject:
                 subject, predicate, objects = s, p, [o]
                 by_predicate = props[s] = {p: objects}
@@ -660,6 +663,7 @@ class _TurtleWriter:
         blocks = []
         # In line order, IRIs ("<") come before blank nodes ("_"); each sorts by its text.
         subjects = list(self.props)
+        subjects.reverse()  # read from the end of the lines
         first_blank = bisect.bisect_left(subjects, b"_")
         subjects = sorted(subjects[:first_blank], key=_IRI_TEXT) + sorted(
             subjects[first_blank:], key=_LABEL_TEXT
@@ -770,7 +774,6 @@ def to_turtle(graph: Any) -> str:
 def _turtle(lines: list[bytes]) -> bytes:
     """Turtle from sorted, distinct N-Triples lines (emptied: the writer keeps their terms)."""
     writer = _TurtleWriter(lines)
-    lines.clear()
     # One join, not a join and a concatenation: each copy of a large output costs its size.
     return b"\n".join([_prefix_block().encode(), *writer.blocks()])
 
@@ -888,19 +891,27 @@ def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
     store = _ox_store(source)
     if store is not None:
         # A store holds no duplicates: two of its triples written alike are an error.
-        # Passed on without a name here, so the text is freed as soon as it is split.
-        return _engine_lines(
-            store._inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph),
-            merge=False,
-        )
+        out = io.BytesIO()  # written in pieces: no second copy of the text, as dump() to bytes
+        store._inner.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph)
+        return _engine_lines(_taken(out), merge=False)
     if isinstance(source, DataFiles) and not named:
         from .loading import engine_quads
 
         quads = engine_quads(source.files, bundled=source.bundled)
         triples = (ox.Triple(s, p, o) for s, p, o, _g in quads)
+        out = io.BytesIO()
+        ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
         # Files may repeat a triple: the export holds it once.
-        return _engine_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), merge=True)
+        return _engine_lines(_taken(out), merge=True)
     return None
+
+
+def _taken(out: io.BytesIO) -> bytes:
+    """The bytes written to ``out``, which is closed: the text is then held once, by the caller
+    (who passes it on unnamed, so that it is freed as soon as it is split)."""
+    data = out.getvalue()
+    out.close()
+    return data
 
 
 def _line_starts(raw: bytes) -> set[int]:
