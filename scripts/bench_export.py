@@ -144,7 +144,15 @@ def engine_exports(size: int, repeat: int, timeout: float) -> tuple[int, dict[st
         }
 
 
-def engine_section(results: dict[int, dict[str, tuple]], repeat: int, command: str) -> str:
+def _load() -> str:
+    import os
+
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def engine_section(
+    results: dict[int, dict[str, tuple]], repeat: int, command: str, loads: tuple[str, str]
+) -> str:
     import bench
 
     lines = [
@@ -155,9 +163,14 @@ def engine_section(results: dict[int, dict[str, tuple]], repeat: int, command: s
         f"RSS), the runs interleaved, the median of {repeat} kept. The peer is pyoxigraph used",
         "directly on the same data in the same run: `Store.dump` for `--store` exports,",
         "`pyoxigraph.parse` + `serialize` for `--data`. qegraph's exports also sort, give",
-        "blank nodes canonical labels and parse their output back to check it.",
+        "blank nodes canonical labels and parse their output back to check it. Each qegraph",
+        "run is a whole command (Python start, imports, opening the store), which weighs most",
+        "at 100k. s/M is seconds per million triples.",
         "",
         f"- Machine: {bench.machine()}",
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; load average (1, 5, "
+        f"15 min) at the start {loads[0]}, at the end {loads[1]} (a shared machine: compare "
+        "the ratios, measured in the same run, not the seconds)",
         f"- Reproduce: `{command}`",
         "",
         "| export | triples | peer | peer s/M | qegraph | qegraph s/M | ratio | target "
@@ -261,10 +274,11 @@ def main() -> int:
         import bench
 
         results = {}
+        start_load = _load()
         for size in args.engine_sizes.split(","):
             triples, steps = engine_exports(bench.parse_size(size), args.repeat, args.timeout)
             results[triples] = steps
-        section = engine_section(results, args.repeat, command)
+        section = engine_section(results, args.repeat, command, (start_load, _load()))
         print(section)
         replace_section(Path(args.out), section)
     if args.engine_only:

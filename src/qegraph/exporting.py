@@ -21,13 +21,16 @@ qe:a qe:b "素质"@zh-Hans .
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
 import json
 import math
+import operator
 import os
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,15 +216,18 @@ def _namespaces() -> list[tuple[str, str]]:
 
 
 _NS_ORDER = _namespaces()
+# One pass instead of a loop over the prefixes: the alternatives are tried longest first.
+_NS_MATCH = re.compile("|".join(re.escape(ns) for _prefix, ns in _NS_ORDER))
+_NS_PREFIX = {ns: prefix for prefix, ns in reversed(_NS_ORDER)}  # the first prefix wins
 
 
 def _curie(iri: str) -> str | None:
     """``prefix:local`` when a standard prefix fits and the local part is safe, else None."""
-    for prefix, ns in _NS_ORDER:
-        if iri.startswith(ns):
-            local = iri[len(ns) :]
-            return f"{prefix}:{local}" if _SAFE_LOCAL.match(local) else None
-    return None
+    match = _NS_MATCH.match(iri)
+    if match is None:
+        return None
+    local = iri[match.end() :]
+    return f"{_NS_PREFIX[match.group()]}:{local}" if _SAFE_LOCAL.match(local) else None
 
 
 def _curie_or_iri(iri: str) -> str:
@@ -526,36 +532,142 @@ def _prefix_block() -> str:
 _MAX_NESTING = 200
 
 
+# The writers below work on N-Triples lines (bytes, without the final " ." and line feed): a
+# term is its N-Triples text, ``<iri>``, ``_:label`` or a quoted literal. Lines are what Oxigraph
+# writes in bulk, so a store or a parsed file is sorted and written without an object per term.
+
+_TYPE_NT = f"<{_RDF}type>".encode()
+_FIRST_NT = f"<{_RDF}first>".encode()
+_REST_NT = f"<{_RDF}rest>".encode()
+_NIL_NT = f"<{_RDF}nil>".encode()
+_LT, _GT, _UNDERSCORE, _QUOTE = ord("<"), ord(">"), ord("_"), ord('"')
+_NT_ESCAPE = re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_NT_ESCAPES = {b"t": "\t", b"b": "\b", b"n": "\n", b"r": "\r", b"f": "\f", b'"': '"', b"'": "'"}
+_NT_ESCAPES[b"\\"] = "\\"
+
+
+def _unescape(body: bytes) -> bytes:
+    """The text of a quoted N-Triples literal (``\\n``, ``\\u00E9``... resolved), as UTF-8."""
+    pieces = _NT_ESCAPE.split(body)
+    # split() puts the three groups of each escape between the plain pieces.
+    out = [pieces[0].decode("utf-8")]
+    for i in range(1, len(pieces), 4):
+        short, long, char, plain = pieces[i : i + 4]
+        code = short or long
+        out.append(chr(int(code, 16)) if code else _NT_ESCAPES[char])
+        out.append(plain.decode("utf-8"))
+    return "".join(out).encode("utf-8", "surrogatepass")
+
+
+def _nt_key(term: bytes) -> tuple[int, bytes]:
+    """The export order of a term given as N-Triples text: the order of its tuple (IRIs, blank
+    nodes, literals, each by text; a literal by its unescaped text, language, datatype).
+
+    UTF-8 bytes compare as the code points they encode, so this is the order of the strings.
+    """
+    first = term[0]
+    if first == _LT:
+        return (0, term[1:-1])
+    if first == _UNDERSCORE:
+        return (1, term[2:])
+    end = term.rindex(b'"')
+    body = term[1:end]
+    if b"\\" in body:
+        body = _unescape(body)
+    if end + 1 == len(term):
+        return (2, body + b"\x00\x00")
+    if term[end + 1] == ord("@"):
+        return (2, body + b"\x00" + term[end + 2 :] + b"\x00")
+    return (2, body + b"\x00\x00" + term[end + 4 : -1])
+
+
+def _predicate_key(predicate: bytes) -> tuple[bool, bytes]:
+    return (predicate != _TYPE_NT, predicate[1:-1])
+
+
+class _Cache(dict):  # type: ignore[type-arg]
+    """``function(key)``, computed once per key: ``cache.__getitem__`` is a sort key in C."""
+
+    def __init__(self, function: Any, keep: Any = None):
+        super().__init__()
+        self.function = function
+        self.keep = keep
+
+    def __missing__(self, key: bytes) -> Any:
+        value = self.function(key)
+        if self.keep is None or key[0] == self.keep:
+            self[key] = value
+        return value
+
+
+_IRI_TEXT = operator.itemgetter(slice(1, -1))
+_LABEL_TEXT = operator.itemgetter(slice(2, None))
+
+
 class _TurtleWriter:
-    """Writes one set of triples as sorted Turtle, nesting blank nodes used once as objects."""
+    """Writes sorted N-Triples lines as sorted Turtle, nesting blank nodes used once as objects.
 
-    def __init__(
-        self,
-        quads: Iterable[Quad],
-        labels: _Labels,
-        keep_labels: set[Term] | frozenset[Term] = frozenset(),
-    ):
-        self.labels = labels
-        self.text: dict[Term, str] = {}
-        self.props: dict[Term, dict[Term, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        self.refs: dict[Term, int] = defaultdict(int)
-        for s, p, o, _g in quads:
-            self.props[s][p].append(o)
-            if o[0] == _BLANK:
-                self.refs[o] += 1
+    The lines must be sorted (a subject's lines, and a predicate's, are then together); the
+    writer empties the list.
+    """
+
+    def __init__(self, lines: list[bytes], keep_labels: Iterable[bytes] = ()):
+        self.text: dict[bytes, bytes] = {}
+        props: dict[bytes, dict[bytes, list[bytes]]] = {}
+        refs: dict[bytes, int] = {}
+        subject = predicate = None
+        by_predicate: dict[bytes, list[bytes]] = {}
+        objects: list[bytes] = []
+        # Taken from the end, each line freed as its terms are kept: a reverse order, which
+        # keeps a subject's (and a predicate's) lines together; everything is sorted below.
+        for _ in range(len(lines)):
+            s, p, o = lines.pop().split(b" ", 2)
+            if s != subject:
+                subject, predicate, objects = s, p, [o]
+                by_predicate = props[s] = {p: objects}
+            elif p != predicate:
+                predicate, objects = p, [o]
+                by_predicate[p] = objects
+            else:
+                objects.append(o)
+            if o[0] == _UNDERSCORE:
+                refs[o] = refs.get(o, 0) + 1
+        self.props = props
         # Nodes also used in another graph of a dataset keep their label, to stay one node.
-        self.inline = {n for n, count in self.refs.items() if count == 1} - set(keep_labels)
-        self.done: set[Term] = set()
+        self.inline = {n for n, count in refs.items() if count == 1} - set(keep_labels)
+        self.done: set[bytes] = set()
+        self.keys = _Cache(_nt_key, keep=_LT)  # IRIs recur; literals mostly do not
+        self.predicate_keys = _Cache(_predicate_key)
+        self.names = _Cache(lambda p: b"a " if p == _TYPE_NT else self.term(p) + b" ")
 
-    def term(self, term: Term) -> str:
+    def term(self, term: bytes) -> bytes:
+        first = term[0]
+        if first == _QUOTE:
+            if term[-1] != _GT:
+                return term  # a plain or language-tagged literal: as in N-Triples
+            end = term.rindex(b'"^^<')
+            return term[: end + 3] + self.term(term[end + 3 :])
+        if first != _LT:
+            return term
         text = self.text.get(term)
         if text is None:
-            text = self.text[term] = _ttl(term, self.labels)
+            iri = term[1:-1].decode("utf-8")
+            text = self.text[term] = (_curie(iri) or iri_ref(iri)).encode("utf-8")
         return text
 
-    def write(self) -> str:
+    def write(self) -> bytes:
+        return b"\n".join(self.blocks())
+
+    def blocks(self) -> list[bytes]:
+        """One block per statement, in order."""
         blocks = []
-        subjects = sorted(self.props)
+        # In line order, IRIs ("<") come before blank nodes ("_"); each sorts by its text.
+        subjects = list(self.props)
+        subjects.reverse()  # read from the end of the lines
+        first_blank = bisect.bisect_left(subjects, b"_")
+        subjects = sorted(subjects[:first_blank], key=_IRI_TEXT) + sorted(
+            subjects[first_blank:], key=_LABEL_TEXT
+        )
         for subject in subjects:
             if subject not in self.inline:
                 blocks.append(self._statement(subject))
@@ -568,58 +680,76 @@ class _TurtleWriter:
                     self.inline.discard(subject)
                     blocks.append(self._statement(subject))
             left = [s for s in left if s not in self.done]
-        return "\n".join(blocks)
+        return blocks
 
-    def _statement(self, subject: Term) -> str:
+    def _statement(self, subject: bytes) -> bytes:
         self.done.add(subject)
-        return f"{self.term(subject)} {self._predicates(subject, 1)} .\n"
+        return self.term(subject) + b" " + self._predicates(subject, 1) + b" .\n"
 
-    def _predicates(self, subject: Term, depth: int) -> str:
+    def _predicates(self, subject: bytes, depth: int) -> bytes:
         props = self.props.get(subject, {})
-        indent = "    " * depth
+        indent = b"    " * depth
+        between = b",\n" + indent + b"    "
         parts = []
-        for predicate in sorted(props, key=lambda p: (p != _TYPE, p[1])):
-            name = "a" if predicate == _TYPE else self.term(predicate)
-            objects = [self._object(o, depth) for o in sorted(props[predicate])]
-            parts.append(f"{name} " + f",\n{indent}    ".join(objects))
-        return f" ;\n{indent}".join(parts)
+        known = self.text
+        inline = self.inline
+        names = self.names
+        if len(props) > 1:
+            props = {p: props[p] for p in sorted(props, key=self.predicate_keys.__getitem__)}
+        for predicate, objects in props.items():
+            if len(objects) > 1:
+                objects = sorted(objects, key=self.keys.__getitem__)
+            texts = []
+            for node in objects:
+                # Inline the common cases: an IRI written before, a plain or tagged literal.
+                text = known.get(node)
+                if text is None:
+                    if node in inline:
+                        text = self._object(node, depth)
+                    elif node[0] == _QUOTE and node[-1] != _GT:
+                        text = node
+                    else:
+                        text = self.term(node)
+                texts.append(text)
+            parts.append(names[predicate] + between.join(texts))
+        return (b" ;\n" + indent).join(parts)
 
-    def _object(self, node: Term, depth: int) -> str:
+    def _object(self, node: bytes, depth: int) -> bytes:
         if node in self.inline and node not in self.done and depth < _MAX_NESTING:
             self.done.add(node)
             items = self._list_items(node)
             if items is not None:
-                return "(" + "".join(f" {self._object(i, depth + 1)}" for i in items) + " )"
+                return b"(" + b"".join(b" " + self._object(i, depth + 1) for i in items) + b" )"
             if node not in self.props:
-                return "[]"
+                return b"[]"
             inner = self._predicates(node, depth + 1)
-            return f"[\n{'    ' * (depth + 1)}{inner}\n{'    ' * depth}]"
+            return b"[\n" + b"    " * (depth + 1) + inner + b"\n" + b"    " * depth + b"]"
         return self.term(node)
 
-    def _list_items(self, node: Term) -> list[Term] | None:
+    def _list_items(self, node: bytes) -> list[bytes] | None:
         """The members of a well-formed RDF list starting at ``node``, or None."""
-        items: list[Term] = []
-        seen: list[Term] = []
-        seen_set: set[Term] = set()
+        items: list[bytes] = []
+        seen: list[bytes] = []
+        seen_set: set[bytes] = set()
         current = node
-        while current != _NIL:
+        while current != _NIL_NT:
             props = self.props.get(current)
             if (
-                current[0] != _BLANK
+                current[0] != _UNDERSCORE
                 or props is None
                 or len(props) != 2
-                or _FIRST not in props
-                or _REST not in props
-                or len(props[_FIRST]) != 1
-                or len(props[_REST]) != 1
+                or _FIRST_NT not in props
+                or _REST_NT not in props
+                or len(props[_FIRST_NT]) != 1
+                or len(props[_REST_NT]) != 1
                 or current in seen_set
                 or (current is not node and (current not in self.inline or current in self.done))
             ):
                 return None
             seen.append(current)
             seen_set.add(current)
-            items.append(props[_FIRST][0])
-            current = props[_REST][0]
+            items.append(props[_FIRST_NT][0])
+            current = props[_REST_NT][0]
         self.done.update(seen)
         return items
 
@@ -638,12 +768,14 @@ def to_turtle(graph: Any) -> str:
     >>> to_turtle(a) == to_turtle(b)
     True
     """
-    return _turtle(_canonical_quads(_quads(graph, named=False)))
+    return serialize(graph, "turtle", check=False).decode("utf-8")
 
 
-def _turtle(quads: list[Quad]) -> str:
-    body = _TurtleWriter(quads, _Labels()).write()
-    return _prefix_block() + ("\n" + body if body else "")
+def _turtle(lines: list[bytes]) -> bytes:
+    """Turtle from sorted, distinct N-Triples lines (emptied: the writer keeps their terms)."""
+    writer = _TurtleWriter(lines)
+    # One join, not a join and a concatenation: each copy of a large output costs its size.
+    return b"\n".join([_prefix_block().encode(), *writer.blocks()])
 
 
 def to_trig(dataset: Any) -> str:
@@ -652,30 +784,31 @@ def to_trig(dataset: Any) -> str:
     Blank-node labels are scoped to the whole document, so a blank node used in several graphs
     stays one node; it is written with its label there rather than nested.
     """
-    return _trig(_canonical_quads(_quads(dataset, named=True)))
+    return serialize(dataset, "trig", check=False).decode("utf-8")
 
 
-def _trig(quads: list[Quad]) -> str:
-    labels = _Labels()
+def _trig(graphs: list[tuple[bytes | None, list[bytes]]]) -> bytes:
+    """TriG from (graph name as N-Triples or None, its sorted N-Triples lines), default first."""
     blocks = []
-    graphs = _by_graph(quads)
-    seen_in: dict[Term, set[Any]] = defaultdict(set)
-    for name, members in graphs:
-        for quad in members:
-            for term in quad[:3]:
-                if term[0] == _BLANK:
+    seen_in: dict[bytes, set[Any]] = defaultdict(set)
+    for name, lines in graphs:
+        for line in lines:
+            s, _p, o = line.split(b" ", 2)
+            for term in (s, o):
+                if term[0] == _UNDERSCORE:
                     seen_in[term].add(name)
     shared = {node for node, names in seen_in.items() if len(names) > 1}
-    for name, members in graphs:
-        body = _TurtleWriter(members, labels, shared).write()
+    for name, lines in graphs:
+        writer = _TurtleWriter(lines, shared)
+        body = writer.write()
         if not body:
             continue
         if name is None:
             blocks.append(body)
         else:
-            indented = "".join(f"    {line}" if line else line for line in body.splitlines(True))
-            blocks.append(f"{_ttl(name, labels)} {{\n{indented}}}\n")
-    return _prefix_block() + "".join("\n" + b for b in blocks)
+            indented = b"".join(b"    " + line for line in body.splitlines(True))
+            blocks.append(writer.term(name) + b" {\n" + indented + b"}\n")
+    return _prefix_block().encode() + b"".join(b"\n" + b for b in blocks)
 
 
 def _union(source: Graph) -> Graph:
@@ -694,16 +827,18 @@ def _union(source: Graph) -> Graph:
 
 def to_ntriples(graph: Any) -> str:
     """``graph`` as N-Triples, one sorted line per triple (named graphs merged; deterministic)."""
-    return _lines(_canonical_quads(_quads(graph, named=False)))
+    return serialize(graph, "nt", check=False).decode("utf-8")
 
 
 def to_nquads(dataset: Any) -> str:
     """``dataset`` as N-Quads, named graphs kept, one sorted line per quad (deterministic)."""
-    return _lines(_canonical_quads(_quads(dataset, named=True)))
+    return serialize(dataset, "nquads", check=False).decode("utf-8")
 
 
-def _lines(quads: list[Quad]) -> str:
-    labels = _Labels()
+def _nt_lines(quads: Iterable[Quad], labels: _Labels, graphs: bool = False) -> list[bytes]:
+    """Sorted N-Triples (N-Quads if ``graphs``) lines of tuple quads, as bytes without the
+    final `` .`` and line feed (which sort them the same: a space sorts before anything that
+    may follow a term)."""
     text: dict[Term, str] = {}
 
     def nt(term: Term) -> str:
@@ -715,11 +850,127 @@ def _lines(quads: list[Quad]) -> str:
         return value
 
     lines = [
-        f"{nt(s)} {nt(p)} {nt(o)} .\n" if g is None else f"{nt(s)} {nt(p)} {nt(o)} {nt(g)} .\n"
+        f"{nt(s)} {nt(p)} {nt(o)}"
+        if g is None or not graphs
+        else f"{nt(s)} {nt(p)} {nt(o)} {nt(g)}"
         for s, p, o, g in quads
     ]
+    return sorted(line.encode("utf-8", "surrogatepass") for line in lines)
+
+
+def _joined(lines: list[bytes]) -> bytes:
+    """N-Triples (N-Quads) text of ``lines``, emptied: the text is made in one copy."""
+    if not lines:
+        return b""
+    lines.append(b"")
+    data = b" .\n".join(lines)
+    lines.clear()
+    return data
+
+
+# --- N-Triples straight from the engine ---------------------------------------------------
+
+#: What makes a line of Oxigraph's N-Triples differ from qegraph's, or need canonical labels:
+#: a blank node, a typed literal (rdflib's lexical form), C1 controls and U+2028/U+2029 (which
+#: qegraph escapes and Oxigraph does not). A literal may match by chance; that line just takes
+#: the slower exact path.
+_SPECIAL_TEXT = (b"_:", b'"^^<', "\u2028".encode(), "\u2029".encode())
+#: A language tag at the end of a line (Oxigraph lower-cases them: zh-hans for zh-Hans).
+_LANGUAGE_END = re.compile(rb'"@([A-Za-z0-9-]+) \.\n')
+
+
+def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
+    """The sorted, distinct N-Triples lines of a ``--store`` graph or (for the triple formats)
+    of ``--data`` files, in bulk from Oxigraph, and how many triples the output must parse back
+    to; None for other sources. The lines are the text :func:`_nt_lines` writes for the same
+    triples: only the lines that need it (blank nodes, typed literals, rare characters) are
+    rewritten term by term.
+    """
+    import pyoxigraph as ox
+
+    store = _ox_store(source)
+    if store is not None:
+        # A store holds no duplicates: two of its triples written alike are an error.
+        out = io.BytesIO()  # written in pieces: no second copy of the text, as dump() to bytes
+        store._inner.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph)
+        return _engine_lines(_taken(out), merge=False)
+    if isinstance(source, DataFiles) and not named:
+        from .loading import engine_quads
+
+        quads = engine_quads(source.files, bundled=source.bundled)
+        triples = (ox.Triple(s, p, o) for s, p, o, _g in quads)
+        out = io.BytesIO()
+        ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
+        # Files may repeat a triple: the export holds it once.
+        return _engine_lines(_taken(out), merge=True)
+    return None
+
+
+def _taken(out: io.BytesIO) -> bytes:
+    """The bytes written to ``out``, which is closed: the text is then held once, by the caller
+    (who passes it on unnamed, so that it is freed as soon as it is split)."""
+    data = out.getvalue()
+    out.close()
+    return data
+
+
+def _line_starts(raw: bytes) -> set[int]:
+    """Where the lines of :data:`_SPECIAL_TEXT` (and C1 controls) start in ``raw``.
+
+    Searched with ``bytes.find`` (a regular expression with a character class scans byte by
+    byte, several times slower on a large dump).
+    """
+    starts = set()
+    for pattern in (*_SPECIAL_TEXT, b"\xc2"):
+        at = raw.find(pattern)
+        while at >= 0:
+            if pattern != b"\xc2" or 0x80 <= raw[at + 1] <= 0x9F:
+                starts.add(raw.rfind(b"\n", 0, at) + 1)
+            at = raw.find(pattern, at + 1)
+    return starts
+
+
+def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
+    """(sorted distinct lines, expected count) from Oxigraph's N-Triples ``raw``."""
+    # Language tags in their conventional case, one pass over the text per tag to change.
+    for tag in set(_LANGUAGE_END.findall(raw)):
+        fixed = language_tag(tag.decode("ascii")).encode("ascii")
+        if fixed != tag:
+            raw = raw.replace(b'"@' + tag + b" .\n", b'"@' + fixed + b" .\n")
+    starts = sorted(_line_starts(raw))
+    # " .\n" ends every line and nothing else (a literal's line feed is escaped).
+    lines = raw.split(b" .\n")
+    lines.pop()  # the text ends with a line feed
+    count = len(lines)
+    special = []
+    index = previous = 0
+    for start in starts:
+        index += raw.count(b"\n", previous, start)
+        previous = start
+        special.append(lines[index])
+        lines[index] = b""  # sorts first; dropped below
+    del raw
+    if special:
+        lines += _exact_lines(special)
     lines.sort()
-    return "".join(lines)
+    del lines[: len(special)]
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        # The same triple twice (from files), or two written alike (rdflib's lexical form
+        # makes "01" and "1" as integers one literal).
+        lines = [line for line, _ in itertools.groupby(lines)]
+    return lines, len(lines) if merge else count
+
+
+def _exact_lines(special: list[bytes]) -> list[bytes]:
+    """``special`` lines rewritten term by term, blank nodes with canonical labels."""
+    import pyoxigraph as ox
+
+    terms = _Terms()
+    of = terms.of_ox
+    text = b" .\n".join(special) + b" .\n"
+    parsed = ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    quads = [(of(q.subject), of(q.predicate), of(q.object), None) for q in parsed]
+    return _nt_lines(_canonical_quads(quads), _Labels())
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -983,16 +1234,25 @@ def _rdf11(term: Term) -> Any:
     return ("plain", term[2])
 
 
-def _verify_rdf(data: bytes, fmt: str, expected: int) -> None:
-    """Parse ``data`` back with Oxigraph and compare the number of triples (or quads)."""
+def _count(items: Iterable[Any]) -> int:
+    """How many ``items`` there are, consumed in C (no Python frame per item), none kept."""
+    last = deque(enumerate(items, 1), maxlen=1)
+    return last[0][0] if last else 0
+
+
+def _verify_rdf(data: bytes, fmt: str, expected: int, *, distinct: bool = False) -> None:
+    """Parse ``data`` back with Oxigraph and compare the number of triples (or quads).
+
+    With ``distinct`` (the writer put each triple once, in one text: sorted distinct lines) the
+    parsed triples are counted as they stream by; otherwise distinct quads are counted.
+    """
     import pyoxigraph as ox
 
     try:
+        parsed = ox.parse(input=data, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]))
         # An Oxigraph dataset counts distinct quads without a Python object per quad; the
         # triple formats put every triple in the default graph, so quads are triples there.
-        found = len(
-            ox.Dataset(ox.parse(input=data, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt])))
-        )
+        found = _count(parsed) if distinct else len(ox.Dataset(parsed))
     except (SyntaxError, ValueError) as err:
         raise ExportError(
             f"the {fmt} output does not parse back ({err}); nothing was written"
@@ -1067,13 +1327,14 @@ def select_graph(
     return source
 
 
-_ENGINE_WRITERS = {"turtle": _turtle, "nt": _lines, "nquads": _lines, "trig": _trig}
+_ENGINE_FORMATS = ("turtle", "nt", "nquads", "trig")
 
 
-def serialize(graph: Graph | DataFiles, fmt: str) -> bytes:
+def serialize(graph: Graph | DataFiles, fmt: str, *, check: bool = True) -> bytes:
     """``graph`` (a Graph or a Dataset) in ``fmt``, checked to parse back to the same size.
 
-    ``csv`` has two files and is written by :func:`export` or :func:`csv_tables`.
+    ``csv`` has two files and is written by :func:`export` or :func:`csv_tables`. ``check``
+    (default) parses the output back and compares the number of triples.
 
     Raises
     ------
@@ -1087,19 +1348,17 @@ def serialize(graph: Graph | DataFiles, fmt: str) -> bytes:
     """
     if fmt == "csv":
         raise ExportError("csv writes two files (nodes.csv, edges.csv): give a folder with -o")
-    if fmt in _ENGINE_WRITERS:
-        # Read once, in the engine's terms where the graph lives in Oxigraph; sort, label,
-        # write and check without an rdflib object per triple.
-        quads = _quads(graph, named=fmt in ("nquads", "trig"))
-        expected = _expected_count(graph, quads)
-        data = _ENGINE_WRITERS[fmt](_canonical_quads(quads)).encode("utf-8")
-        _verify_rdf(data, fmt, expected)
+    if fmt in _ENGINE_FORMATS:
+        data, expected, distinct = _engine_format(graph, fmt)
+        if check:
+            _verify_rdf(data, fmt, expected, distinct=distinct)
         return data
     if isinstance(graph, DataFiles):
         graph = graph.graph()
     if fmt in ("jsonld", "xml"):
         data = (to_jsonld if fmt == "jsonld" else to_rdfxml)(graph).encode("utf-8")
-        _verify_rdf(data, fmt, _expected_count(graph, _quads(graph, named=False)))
+        if check:
+            _verify_rdf(data, fmt, _expected_count(graph, _quads(graph, named=False)))
         return data
     if fmt in ("graphml", "gexf"):
         network = to_networkx(graph)
@@ -1107,6 +1366,39 @@ def serialize(graph: Graph | DataFiles, fmt: str) -> bytes:
         _verify_network(data, fmt, network)
         return data
     raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+
+
+def _engine_format(graph: Any, fmt: str) -> tuple[bytes, int, bool]:
+    """(``graph`` in Turtle, N-Triples, N-Quads or TriG, how many triples it must parse back
+    to, whether its lines are known to be distinct triples).
+
+    A store or files are read in bulk as N-Triples lines (:func:`_engine_source`); an rdflib
+    graph is read term by term. Either way the writers work on sorted N-Triples lines.
+    """
+    named = fmt in ("nquads", "trig")
+    engine = _engine_source(graph, named)
+    if engine is not None:
+        lines, expected = engine
+        if fmt in ("nt", "nquads"):  # a store's one graph is the default graph
+            return _joined(lines), expected, True
+        data = _turtle(lines) if fmt == "turtle" else _trig([(None, lines)])
+        return data, expected, True
+    quads = _quads(graph, named=named)
+    expected = _expected_count(graph, quads)
+    # Lines from files are distinct (read into a set); rdflib's terms may differ where RDF's
+    # do not ("x" and "x"^^xsd:string), so their output is counted as distinct quads.
+    distinct = isinstance(graph, DataFiles)
+    quads = _canonical_quads(quads)
+    labels = _Labels()
+    if fmt in ("nt", "nquads"):
+        return _joined(_nt_lines(quads, labels, graphs=named)), expected, distinct
+    if fmt == "turtle":
+        return _turtle(_nt_lines(quads, labels)), expected, distinct
+    graphs = [
+        (None if name is None else _nt(name, labels).encode("utf-8"), _nt_lines(members, labels))
+        for name, members in _by_graph(quads)
+    ]
+    return _trig(graphs), expected, distinct
 
 
 def export(
