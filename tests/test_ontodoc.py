@@ -268,6 +268,10 @@ def test_split_docs_pages_share_the_style_and_have_no_script(split_pages, bundle
         policies = [v for tag, n, v in parsed.attrs if tag == "meta" and n == "content"]
         assert any(p and p.startswith("default-src 'none'") for p in policies), name
     assert '<section id="metadata">' in split_pages["index.html"]
+    bars = {
+        page[page.index('<nav class="toc"') : page.index("</nav>")] for page in split_pages.values()
+    }
+    assert len(bars) == 1  # the same contents bar on every page
 
 
 def test_docs_stay_one_page_up_to_the_threshold(bundled_graph, bundled_page):

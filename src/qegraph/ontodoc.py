@@ -380,7 +380,16 @@ class _Docs:
         index = self._index()
         meta = self._metadata(groups["ontologies"])
         page_title = title or meta["title"] or "qegraph ontology documentation"
+        shown = [s for s in sections if s["terms"]]
+        toc = {  # the contents bar, the same on every page
+            "sections": [{**s, "count": len(s["terms"])} for s in shown],
+            "groups": [
+                {"href": g["href"], "en": g["en"], "count": g["count"]} for g in concept_groups
+            ],
+            "sources": bool(sources),
+        }
         common = dict(
+            toc=toc,
             title=page_title,
             meta=meta,
             concept_count=len(concepts),
@@ -418,7 +427,7 @@ class _Docs:
                 grp["terms"] = []
         page = _render_template(
             **common,
-            sections=[s for s in sections if s["terms"]],
+            sections=shown,
             concept_groups=concept_groups,
             sources=sources,
             index=index,
