@@ -841,13 +841,11 @@ def _css() -> str:
     return (files("qegraph") / "templates" / "docs.css").read_text(encoding="utf-8")
 
 
-def _render_template(**context: Any) -> str:
+@cache
+def _template() -> Any:
+    """The page template, compiled once per process (split docs render it once per page)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-    from markupsafe import Markup
 
-    from .viewer import content_security_policy
-
-    css = _css()
     env = Environment(
         loader=PackageLoader("qegraph", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -855,6 +853,13 @@ def _render_template(**context: Any) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("docs.html").render(
-        css=Markup(css), csp=content_security_policy([], [css]), **context
-    )
+    return env.get_template("docs.html")
+
+
+def _render_template(**context: Any) -> str:
+    from markupsafe import Markup
+
+    from .viewer import content_security_policy
+
+    css = _css()
+    return _template().render(css=Markup(css), csp=content_security_policy([], [css]), **context)
