@@ -50,7 +50,7 @@ def resolve_vocabulary() -> None:
 
 
 def owl_rl_semantics() -> type:
-    """owlrl's OWL RL rules with two shortcuts that leave the closure and its errors unchanged.
+    """owlrl's OWL RL rules with three shortcuts that leave the closure and its errors unchanged.
 
     owlrl asks "is this triple in the graph already?" before storing each derived one, about
     1.7 million times at 5,000 extra concepts, and rdflib answers slowly; the graph only grows
@@ -58,7 +58,9 @@ def owl_rl_semantics() -> type:
     asked about again. And eq-ref makes every term ``owl:sameAs`` itself, after which owlrl ran
     the equality rules over each ``x owl:sameAs x``: those only store triples the graph already
     holds (the triples about ``x`` itself), so only their check against ``owl:differentFrom``
-    is kept. Tested: the same closure and the same errors as owlrl's own class.
+    is kept. And a triple whose predicate (or, for ``rdf:type``, whose class) no rule starts
+    from goes to eq-ref alone instead of through every rule's comparisons. Tested: the same
+    closure and the same errors, in the same order, as owlrl's own class.
 
     >>> from rdflib import Graph, URIRef
     >>> from rdflib.namespace import OWL, RDF
