@@ -16,6 +16,8 @@ from qegraph.namespaces import QE
 from qegraph.ontodoc import render_docs, write_docs
 from qegraph.resources import ontology_dir
 
+from .test_browser import chromium  # noqa: F401 (the browser fixture)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "viz-small.ttl"
 HOSTILE = FIXTURES / "viz-hostile.ttl"
@@ -203,3 +205,123 @@ def test_docs_show_chinese_definitions_and_the_evidence_kind_of_each_claim(bundl
     start = page.index(f'id="{docs_anchor(QE.teachers)}"')
     entry = page[start : page.index("</section>", start)]
     assert '<span class="evidence inferred">[curator inference' in entry
+
+
+# --- documentation split into pages at scale ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def split_pages(bundled_graph):
+    """The bundled graph's docs split as a large graph's are, 10 entries a page."""
+    import qegraph.ontodoc as ontodoc
+
+    size = ontodoc._PAGE_SIZE
+    ontodoc._PAGE_SIZE = 10
+    try:
+        pages = ontodoc.render_docs_pages(bundled_graph, split_at=10)
+        pages_hrefs.update(ontodoc.docs_hrefs(bundled_graph, split_at=10))
+        return pages
+    finally:
+        ontodoc._PAGE_SIZE = size
+
+
+pages_hrefs: dict = {}  # docs_hrefs of split_pages, filled by that fixture
+
+
+def test_split_docs_every_link_resolves_on_its_page(split_pages):
+    ids = {name: _parse(page).ids for name, page in split_pages.items()}
+    assert len(split_pages) > 10 and "index.html" in split_pages
+    checked = 0
+    for name, page in split_pages.items():
+        assert len(ids[name]) == len(set(ids[name])), name  # unique on each page
+        for href in _parse(page).hrefs:
+            if href.startswith(("http://", "https://", "../")):
+                continue
+            target, _, fragment = href.partition("#")
+            target = target or name
+            assert target in ids and (not fragment or fragment in ids[target]), (name, href)
+            checked += 1
+    assert checked > 1000
+
+
+def test_split_docs_each_concept_entry_once_where_docs_hrefs_says(bundled_graph, split_pages):
+    from qegraph.ontodoc import docs_anchor
+
+    hrefs = pages_hrefs
+    concepts = [c for c in bundled_graph.subjects(RDF.type, SKOS.Concept) if c in hrefs]
+    assert len(concepts) > 100
+    index_ids = set(_parse(split_pages["index.html"]).ids)
+    for concept in concepts:
+        page, _, anchor = hrefs[concept].partition("#")
+        assert page != "index.html" and anchor == docs_anchor(concept)
+        assert f'<section class="term concept" id="{anchor}">' in split_pages[page]
+        assert anchor in index_ids  # the viewer's docs/index.html#anchor still lands on it
+        assert f'<section class="term concept" id="{anchor}">' not in split_pages["index.html"]
+
+
+def test_split_docs_pages_share_the_style_and_have_no_script(split_pages, bundled_page):
+    css = bundled_page[bundled_page.index("<style>") : bundled_page.index("</style>")]
+    for name, page in split_pages.items():
+        assert css in page, name
+        parsed = _parse(page)
+        assert "script" not in parsed.tags and "link" not in parsed.tags, name
+        policies = [v for tag, n, v in parsed.attrs if tag == "meta" and n == "content"]
+        assert any(p and p.startswith("default-src 'none'") for p in policies), name
+    assert '<section id="metadata">' in split_pages["index.html"]
+    bars = {
+        page[page.index('<nav class="toc"') : page.index("</nav>")] for page in split_pages.values()
+    }
+    assert len(bars) == 1  # the same contents bar on every page
+
+
+def test_docs_stay_one_page_up_to_the_threshold(bundled_graph, bundled_page):
+    from qegraph.ontodoc import render_docs_pages
+
+    assert render_docs_pages(bundled_graph) == {"index.html": bundled_page}
+
+
+def test_write_docs_splits_above_1000_concepts(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
+    from bench_viewer import synthetic
+
+    written = write_docs(synthetic(1001), tmp_path / "docs")
+    names = sorted(p.name for p in written)
+    assert written[0].name == "index.html" and len(names) > 3
+    assert all(p.stat().st_size < 1_500_000 for p in written)
+    assert [n for n in names if n != "index.html" and not n.startswith("concepts-")] == []
+
+
+@pytest.mark.browser
+def test_split_docs_open_and_the_index_reaches_an_entry(chromium, tmp_path, bundled_graph):  # noqa: F811
+    import qegraph.ontodoc as ontodoc
+
+    from .test_browser import ARTIFACTS, Visit
+
+    size = ontodoc._PAGE_SIZE
+    ontodoc._PAGE_SIZE = 10
+    try:
+        folder = tmp_path / "docs"
+        folder.mkdir()
+        for name, page in ontodoc.render_docs_pages(bundled_graph, split_at=10).items():
+            (folder / name).write_text(page, encoding="utf-8")
+    finally:
+        ontodoc._PAGE_SIZE = size
+    v = Visit(chromium, folder / "index.html", fragment="#qe-critical-thinking")
+    try:
+        # the viewer's link lands on the index entry, whose link opens the concept's page
+        assert v.js("() => document.querySelector(':target').id") == "qe-critical-thinking"
+        v.page.click("#qe-critical-thinking a")
+        v.page.wait_for_url("**/concepts-*.html#qe-critical-thinking")
+        target = v.js("() => document.querySelector(':target').id")
+        assert target == "qe-critical-thinking"
+        assert v.page.inner_text("#qe-critical-thinking h4").startswith("critical thinking")
+        ARTIFACTS.mkdir(exist_ok=True)
+        v.page.screenshot(path=str(ARTIFACTS / "docs-split-entry.png"))
+        v.page.click("text=Contents and index")
+        v.page.wait_for_url("**/docs/index.html")
+        assert v.page.locator("ul.pages a").count() > 10
+        assert v.errors == [] and all(r.startswith("file://") for r in v.requests)
+    finally:
+        v.page.close()

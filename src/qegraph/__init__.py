@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .limits import iterative_paths, time_limit
     from .loading import load, load_dataset
     from .namespaces import PREFIXES, QE
-    from .ontodoc import render_docs, write_docs
+    from .ontodoc import docs_hrefs, render_docs, render_docs_pages, write_docs
     from .paths import explain_paths, neighbors
     from .pipeline import BuildResult, build
     from .projection import communities, degree, pagerank, project
@@ -113,6 +113,8 @@ _EXPORTS: dict[str, str] = {
     "Viewer": "viewer",
     "viz": "viewer",
     "render_docs": "ontodoc",
+    "render_docs_pages": "ontodoc",
+    "docs_hrefs": "ontodoc",
     "write_docs": "ontodoc",
     "BuildResult": "pipeline",
     "build": "pipeline",

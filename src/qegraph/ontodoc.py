@@ -32,9 +32,20 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from .concepts import curie, source_passages
 from .namespaces import PREFIXES, QE, VANN
 
-__all__ = ["docs_anchor", "render_docs", "write_docs"]
+__all__ = [
+    "DOCS_SPLIT_AT",
+    "docs_anchor",
+    "docs_hrefs",
+    "render_docs",
+    "render_docs_pages",
+    "write_docs",
+]
 
 _UMBRELLA = URIRef(str(QE).rstrip("/"))
+#: Above this many concepts, :func:`write_docs` splits the documentation into pages.
+DOCS_SPLIT_AT = 1000
+#: At most this many concept entries on one page of split documentation.
+_PAGE_SIZE = 400
 _W3C = tuple(
     PREFIXES[p] for p in ("rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "vann", "sh")
 )
@@ -121,7 +132,44 @@ def render_docs(graph: Graph, *, title: str | None = None, viewer_href: str | No
     str
         The page; it has no script, loads nothing, and every ``#anchor`` it links to exists.
     """
-    return _Docs(graph, viewer_href).render(title)
+    return _Docs(graph, viewer_href).render(title)["index.html"]
+
+
+def render_docs_pages(
+    graph: Graph,
+    *,
+    title: str | None = None,
+    viewer_href: str | None = None,
+    split_at: int | None = DOCS_SPLIT_AT,
+) -> dict[str, str]:
+    """The documentation as pages, by file name: ``index.html`` alone (the page of
+    :func:`render_docs`) up to ``split_at`` concepts, else ``index.html`` plus pages of at most
+    400 concept entries each, class by class.
+
+    A page of 5,000 concepts weighs 10 MB and takes the browser seconds to lay out; split, the
+    index page keeps the metadata, classes, properties, sources and the index of every term,
+    and each concept's index entry there carries the concept's anchor, so a link to
+    ``index.html#ANCHOR`` (the viewer's) still lands on that concept, one click from its entry.
+    Every page has the same style sheet and no script.
+
+    >>> from qegraph import load
+    >>> list(render_docs_pages(load()))
+    ['index.html']
+    """
+    return _Docs(graph, viewer_href, split_at=split_at).render(title)
+
+
+def docs_hrefs(graph: Graph, *, split_at: int | None = DOCS_SPLIT_AT) -> dict[URIRef, str]:
+    """Where each documented resource's entry is, as ``page#anchor`` relative to the docs folder,
+    for documentation written by :func:`write_docs` with the same ``split_at``.
+
+    >>> from qegraph import load
+    >>> docs_hrefs(load())[QE["critical-thinking"]]
+    'index.html#qe-critical-thinking'
+    """
+    docs = _Docs(graph, split_at=split_at)
+    docs.layout()
+    return {node: f"{docs.pages.get(node, 'index.html')}#{a}" for node, a in docs.anchors.items()}
 
 
 def docs_anchor(node: URIRef) -> str:
@@ -144,7 +192,9 @@ def docs_anchor(node: URIRef) -> str:
 def write_docs(
     graph: Graph, out_dir: str | os.PathLike[str], *, viewer_href: str | None = None
 ) -> list[Path]:
-    """Write the documentation page to ``out_dir/index.html`` (atomically) and return the paths.
+    """Write the documentation to ``out_dir/index.html`` (atomically) and return the paths;
+    above :data:`DOCS_SPLIT_AT` concepts, also the pages of concept entries (see
+    :func:`render_docs_pages`).
 
     ``out_dir`` is created when missing.
 
@@ -155,15 +205,24 @@ def write_docs(
     """
     from .atomic import atomic_write_text, make_folder
 
-    target = make_folder(out_dir) / "index.html"
-    atomic_write_text(target, render_docs(graph, viewer_href=viewer_href))
-    return [target]
+    folder = make_folder(out_dir)
+    written = []
+    for name, page in render_docs_pages(graph, viewer_href=viewer_href).items():
+        atomic_write_text(folder / name, page)
+        written.append(folder / name)
+    return written
 
 
 class _Docs:
-    def __init__(self, graph: Graph, viewer_href: str | None = None) -> None:
+    def __init__(
+        self, graph: Graph, viewer_href: str | None = None, *, split_at: int | None = None
+    ) -> None:
         self.g = graph
         self.viewer_href = viewer_href
+        self.split_at = split_at
+        #: the page of each concept entry when split; everything else is on ``self.home``
+        self.pages: dict[URIRef, str] = {}
+        self.home = ""  # "index.html" when split, so links work from every page
         self.anchors: dict[URIRef, str] = {}
         self.used: set[str] = set()
         self._labels: dict[tuple[URIRef, str], str] = {}
@@ -191,11 +250,16 @@ class _Docs:
         self.anchors[node] = candidate
         return candidate
 
+    def href(self, node: URIRef) -> str:
+        """The link to a documented resource's entry: ``#anchor`` on one page, else
+        ``page#anchor`` (also on its own page, so the same link works from every page)."""
+        return f"{self.pages.get(node, self.home)}#{self.anchors[node]}"
+
     def link(self, node: Any) -> dict[str, Any]:
         """A link to ``node``: to its anchor when documented, to its IRI when http(s), else text."""
         if isinstance(node, URIRef) and node in self.anchors:
             return {
-                "href": "#" + self.anchors[node],
+                "href": self.href(node),
                 "text": self.label(node),
                 "title": curie(node),
             }
@@ -244,8 +308,8 @@ class _Docs:
         }
         return sorted(found, key=lambda n: (self.label(n).casefold(), str(n)))
 
-    def render(self, title: str | None) -> str:
-        g = self.g
+    def layout(self) -> None:
+        """What is documented, every anchor, and (when split) the page of each concept entry."""
         ontologies = self._named(OWL.Ontology)
         classes = self._named(OWL.Class, RDFS.Class)
         object_props = self._named(OWL.ObjectProperty)
@@ -254,21 +318,42 @@ class _Docs:
         concepts = [c for c in self._named(SKOS.Concept) if c not in classes]
         documents = self._named(QE.SourceDocument)
         passages = self._named(QE.SourcePassage)
-
+        self.groups = dict(
+            ontologies=ontologies,
+            classes=classes,
+            object_props=object_props,
+            data_props=data_props,
+            annotation_props=annotation_props,
+            concepts=concepts,
+            documents=documents,
+            passages=passages,
+        )
         # Anchors first, so that every link below knows which targets exist on the page.
-        for group in (
-            ontologies,
-            classes,
-            object_props,
-            data_props,
-            annotation_props,
-            concepts,
-            documents,
-            passages,
-        ):
+        for group in self.groups.values():
             for node in group:
                 self.anchor(node)
+        self.concept_groups = self._group_concepts(concepts)
+        if self.split_at is not None and len(concepts) > self.split_at:
+            self.home = "index.html"
+            for group in self.concept_groups:
+                chunks = [
+                    group["nodes"][i : i + _PAGE_SIZE]
+                    for i in range(0, len(group["nodes"]), _PAGE_SIZE)
+                ]
+                group["chunks"] = []
+                for number, chunk in enumerate(chunks, 1):
+                    name = f"{group['anchor']}-{number}.html"
+                    group["chunks"].append((name, chunk))
+                    for node in chunk:
+                        self.pages[node] = name
 
+    def render(self, title: str | None) -> dict[str, str]:
+        self.layout()
+        g = self.g
+        groups = self.groups
+        classes, concepts = groups["classes"], groups["concepts"]
+        object_props, data_props = groups["object_props"], groups["data_props"]
+        annotation_props = groups["annotation_props"]
         sections = [
             self._section("classes", "Classes", "类", [self._class(c) for c in classes]),
             self._section(
@@ -290,30 +375,65 @@ class _Docs:
                 [self._property(p) for p in annotation_props],
             ),
         ]
-        concept_groups = self._concept_groups(concepts)
-        sources = self._sources(documents, passages)
+        concept_groups = self._concept_groups()
+        sources = self._sources(groups["documents"], groups["passages"])
         index = self._index()
-        meta = self._metadata(ontologies)
+        meta = self._metadata(groups["ontologies"])
         page_title = title or meta["title"] or "qegraph ontology documentation"
-        return _render_template(
+        shown = [s for s in sections if s["terms"]]
+        toc = {  # the contents bar, the same on every page
+            "sections": [{**s, "count": len(s["terms"])} for s in shown],
+            "groups": [
+                {"href": g["href"], "en": g["en"], "count": g["count"]} for g in concept_groups
+            ],
+            "sources": bool(sources),
+        }
+        common = dict(
+            toc=toc,
             title=page_title,
             meta=meta,
-            sections=[s for s in sections if s["terms"]],
-            concept_groups=concept_groups,
             concept_count=len(concepts),
-            sources=sources,
-            index=index,
             viewer_href=self.viewer_href,
             namespaces=sorted(PREFIXES.items()),
+            home=self.home,
             counts={
                 "classes": len(classes),
                 "properties": len(object_props) + len(data_props) + len(annotation_props),
                 "concepts": len(concepts),
-                "documents": len(documents),
-                "passages": len(passages),
+                "documents": len(groups["documents"]),
+                "passages": len(groups["passages"]),
                 "triples": len(g),
             },
         )
+        pages = {}
+        if self.pages:  # split: the index page lists each group's pages instead of its entries
+            for grp in concept_groups:
+                for number, (name, terms) in enumerate(grp["pages"], 1):
+                    part = {
+                        "number": number,
+                        "of": len(grp["pages"]),
+                        "first": terms[0].en,
+                        "last": terms[-1].en,
+                    }
+                    one = {**grp, "terms": terms, "pages": [], "count": len(terms)}
+                    pages[name] = _render_template(
+                        **common, sections=[], concept_groups=[one], sources=[], index=[],
+                        part=part,
+                    )  # fmt: skip
+                grp["pages"] = [
+                    {"href": name, "count": len(terms), "first": terms[0].en, "last": terms[-1].en}
+                    for name, terms in grp["pages"]
+                ]
+                grp["terms"] = []
+        page = _render_template(
+            **common,
+            sections=shown,
+            concept_groups=concept_groups,
+            sources=sources,
+            index=index,
+            part=None,
+        )
+        return {"index.html": page, **pages}
 
     # --- metadata ---------------------------------------------------------------------------
 
@@ -525,7 +645,7 @@ class _Docs:
                 evidence = _EVIDENCE.get(str(g.value(claim, _HAS_EVIDENCE)))
                 sources = [
                     {
-                        "href": "#" + self.anchors[src],
+                        "href": self.href(src),
                         "text": self._passage_name(src),
                     }
                     for src in sorted(
@@ -559,19 +679,11 @@ class _Docs:
         number = _first(g, passage, QE.paragraphNumber)
         return f"{file_name or curie(passage)} ¶{number}" if number else file_name or curie(passage)
 
-    def _concept_groups(self, concepts: list[URIRef]) -> list[dict[str, Any]]:
+    def _group_concepts(self, concepts: list[URIRef]) -> list[dict[str, Any]]:
+        """Concepts by their primary class, groups in label order, as on the page."""
         from .concepts import primary_type
 
-        passage_index = {
-            p: {
-                "passage": True,
-                "href": "#" + self.anchors[p],
-                "text": self._passage_name(p),
-                "phrase": _first(self.g, p, QE.keyPhrase),
-            }
-            for p in self._named(QE.SourcePassage)
-        }
-        groups: dict[str, list[_Term]] = defaultdict(list)
+        groups: dict[str, list[URIRef]] = defaultdict(list)
         group_class: dict[str, URIRef | None] = {}
         for node in concepts:
             cls = primary_type(self.g, node)
@@ -584,19 +696,49 @@ class _Docs:
                 cls = sides[0] if sides else None
             key = self.label(cls) if cls is not None else "concept"
             group_class[key] = cls
-            groups[key].append(self._concept(node, passage_index))
+            groups[key].append(node)
+        return [
+            {
+                "key": key,
+                "cls": group_class[key],
+                "anchor": "concepts-"
+                + (self.anchor(group_class[key]) if group_class[key] is not None else "other"),
+                "nodes": groups[key],
+            }
+            for key in sorted(groups, key=str.casefold)
+        ]
+
+    def _concept_groups(self) -> list[dict[str, Any]]:
+        passage_index = {
+            p: {
+                "passage": True,
+                "href": self.href(p),
+                "text": self._passage_name(p),
+                "phrase": _first(self.g, p, QE.keyPhrase),
+            }
+            for p in self._named(QE.SourcePassage)
+        }
         result = []
-        for key in sorted(groups, key=str.casefold):
-            cls = group_class[key]
-            result.append(
-                {
-                    "anchor": "concepts-" + (self.anchor(cls) if cls is not None else "other"),
-                    "en": key,
-                    "zh": self.label(cls, "zh-Hans") if cls is not None else "概念",
-                    "class_link": self.link(cls) if cls is not None else None,
-                    "terms": groups[key],
-                }
-            )
+        for group in self.concept_groups:
+            cls = group["cls"]
+            terms = [self._concept(node, passage_index) for node in group["nodes"]]
+            entry = {
+                "anchor": group["anchor"],
+                "en": group["key"],
+                "zh": self.label(cls, "zh-Hans") if cls is not None else "概念",
+                "class_link": self.link(cls) if cls is not None else None,
+                "terms": terms,
+                "count": len(terms),
+                "href": "#" + group["anchor"],
+                "pages": [],
+            }
+            if "chunks" in group:
+                by_node = dict(zip(group["nodes"], terms, strict=True))
+                entry["pages"] = [
+                    (name, [by_node[n] for n in chunk]) for name, chunk in group["chunks"]
+                ]
+                entry["href"] = f"{self.home}#{group['anchor']}"
+            result.append(entry)
         return result
 
     def _sources(self, documents: list[URIRef], passages: list[URIRef]) -> list[dict[str, Any]]:
@@ -649,7 +791,9 @@ class _Docs:
             en = self.label(node)
             entries.append(
                 {
-                    "href": "#" + anchor,
+                    "href": self.href(node),
+                    # the entry's own anchor when it is on another page (the viewer links here)
+                    "id": anchor if node in self.pages else "",
                     "text": en,
                     "zh": self.label(node, "zh-Hans"),
                     "curie": curie(node),
@@ -697,13 +841,11 @@ def _css() -> str:
     return (files("qegraph") / "templates" / "docs.css").read_text(encoding="utf-8")
 
 
-def _render_template(**context: Any) -> str:
+@cache
+def _template() -> Any:
+    """The page template, compiled once per process (split docs render it once per page)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-    from markupsafe import Markup
 
-    from .viewer import content_security_policy
-
-    css = _css()
     env = Environment(
         loader=PackageLoader("qegraph", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -711,6 +853,13 @@ def _render_template(**context: Any) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("docs.html").render(
-        css=Markup(css), csp=content_security_policy([], [css]), **context
-    )
+    return env.get_template("docs.html")
+
+
+def _render_template(**context: Any) -> str:
+    from markupsafe import Markup
+
+    from .viewer import content_security_policy
+
+    css = _css()
+    return _template().render(css=Markup(css), csp=content_security_policy([], [css]), **context)
