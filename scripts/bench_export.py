@@ -230,14 +230,16 @@ def validate_section(repeat: int, timeout: float, command: str) -> str:
         ours.append(bench.measured(bench.qegraph("validate"), timeout=timeout))
     p, o = bench.median_run(peer), bench.median_run(ours)
     ratio = o.seconds / p.seconds
-    checks = len(list((Path(__file__).resolve().parent.parent / "ontology" / "queries" / "checks").glob("*-violation.rq")))
+    check_folder = Path(__file__).resolve().parent.parent / "ontology" / "queries" / "checks"
+    checks = len(list(check_folder.glob("*-violation.rq")))
     lines = [
         "<!-- section:validate -->",
         "## `qegraph validate` against pySHACL alone",
         "",
         "The bundled graph; the peer loads it the same way and runs pySHACL with the same shapes",
         "(`advanced=True`, no inference) in one process; `qegraph validate` adds the OWL RL",
-        f"consistency check and the {checks} quality-check queries. Median of {repeat} interleaved runs.",
+        f"consistency check and the {checks} quality-check queries. Median of {repeat}",
+        "interleaved runs.",
         "",
         f"- Machine: {bench.machine()}",
         f"- Reproduce: `{command}`",
