@@ -36,6 +36,7 @@ from .errors import BackendError
 __all__ = [
     "DEFAULT_GRAPH",
     "answer",
+    "answer_from",
     "answerable",
     "graph_name",
     "is_store",
@@ -109,17 +110,45 @@ def answer(
     QueryTimeoutError
         The query ran past ``timeout``; it was stopped.
     """
-    from .limits import time_limit
-    from .namespaces import PREFIXES
     from .sparql import query_text
 
     source = query_text(text)
     if not answerable(source, fmt):
         return None
     store, where = open_graph(path, graph_iri or DEFAULT_GRAPH)
+    return answer_from(store, where, source, fmt=fmt, lang=lang, timeout=timeout, terminal=terminal)
+
+
+def answer_from(
+    store: Any,
+    where: Any,
+    text: str,
+    *,
+    fmt: str | None = None,
+    lang: str = "en",
+    timeout: float | None = None,
+    terminal: bool = False,
+) -> str | None:
+    """:func:`answer` over an open pyoxigraph ``store`` (on disk or in memory), reading the
+    graph ``where`` (:func:`graph_name`); ``text`` is the query itself.
+
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.load(b"<a> <opposes> <b> .", format=ox.RdfFormat.TURTLE,
+    ...            base_iri="https://w3id.org/qegraph/")
+    >>> where = ox.DefaultGraph()
+    >>> print(answer_from(store, where, "SELECT ?x { qe:a qe:opposes ?x }", fmt="tsv"), end="")
+    ?x
+    <https://w3id.org/qegraph/b>
+    """
+    from .limits import time_limit
+    from .namespaces import PREFIXES
+
+    if not answerable(text, fmt):
+        return None
     try:
         with time_limit(timeout):
-            found = stoppable_query(store, source, default_graph=where, prefixes=PREFIXES)
+            found = stoppable_query(store, text, default_graph=where, prefixes=PREFIXES)
     except (SyntaxError, RuntimeError, OSError):
         return None  # the full path runs it again and reports the error in its own words
     import pyoxigraph as ox
