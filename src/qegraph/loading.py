@@ -450,7 +450,9 @@ def iter_quads(
     True
     """
     import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
+
+    if not engine_terms:
+        from rdflib import BNode, Literal, URIRef
 
     fmt = format or guess_format(source)
     display, data = _read(source, _max_bytes(max_bytes))
@@ -610,13 +612,15 @@ def _quads_noting_imports(
 ) -> Iterator[tuple[Any, Any, Any, Any]]:
     """:func:`iter_quads`, warning of each ``owl:imports`` it will not follow."""
     allowed = _bundled_iris()
-    from rdflib import URIRef
-
-    imports: Any = URIRef(_OWL_IMPORTS)  # made once: a per-quad OWL.imports was 13% of a load
+    # Made once: a per-quad OWL.imports lookup was 13% of a load.
     if engine_terms:
         import pyoxigraph as ox
 
-        imports = ox.NamedNode(_OWL_IMPORTS)
+        imports: Any = ox.NamedNode(_OWL_IMPORTS)
+    else:
+        from rdflib import URIRef
+
+        imports = URIRef(_OWL_IMPORTS)
     for quad in iter_quads(source, format=format, max_bytes=max_bytes, engine_terms=engine_terms):
         _s, p, o, _g = quad
         iri = str(getattr(o, "value", o) if engine_terms else o)
