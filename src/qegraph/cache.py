@@ -7,7 +7,8 @@ with the same files opens it read-only and answers at ``--store`` speed. ``KEY``
 the files' bytes and formats (in order), the bundled ontology, qegraph's parsing code,
 pyoxigraph's version and the safety limits (``QEGRAPH_MAX_INPUT_BYTES``,
 ``QEGRAPH_MAX_NESTING``): any change gives another key, so an entry is never stale. Inputs
-under ``QEGRAPH_CACHE_MIN_BYTES`` (1 MiB by default) are not cached: parsing them is as fast as opening a store. ``--no-cache`` turns it off.
+under ``QEGRAPH_CACHE_MIN_BYTES`` (1 MiB by default) are not cached: parsing them is as fast
+as opening a store. ``--no-cache`` turns it off.
 
 An entry is trusted only if it is a folder owned by this user, writable by no one else, whose
 ``qegraph-cache.json`` names the same key and cache format, and whose store opens; anything else
