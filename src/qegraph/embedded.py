@@ -87,17 +87,19 @@ def answer(
 
 def _parse(files: list[str | os.PathLike[str]]) -> tuple[object, list[str]]:
     """:func:`qegraph.loading.engine_store`, noting the warnings it gives (a cache entry gives
-    them again); they are shown as they come, before any error."""
+    them again); they are shown once parsing ends, before any error it raises."""
     from .loading import QegraphWarning, engine_store
 
-    with warnings.catch_warnings(record=True) as caught:
-        try:
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
             store = engine_store(files)
-        finally:
-            for item in caught:
-                warnings.warn_explicit(
-                    item.message, item.category, item.filename, item.lineno, source=item.source
-                )
+    finally:
+        # Shown once the recording has stopped (inside it, they would be recorded again).
+        for item in caught:
+            warnings.warn_explicit(
+                item.message, item.category, item.filename, item.lineno, source=item.source
+            )
     warned = [str(w.message) for w in caught if issubclass(w.category, QegraphWarning)]
     return store, warned
 
