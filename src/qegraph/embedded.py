@@ -6,7 +6,9 @@ with every check and message of :func:`qegraph.load`) and answers there, in a fo
 without network, rendered as :func:`qegraph.formatting.answer` renders it. A repeat command with
 the same files opens the parse cache instead (:mod:`qegraph.cache`). What this path cannot answer
 the same way (CONSTRUCT, DESCRIBE, SERVICE, FROM, ``--param``, ``--reason``, any query Oxigraph
-refuses) is handed back (None) to the full path, which runs it over rdflib as before.
+refuses, and files with XSD values that Oxigraph would write back otherwise, such as
+``"1.0"^^xsd:decimal`` or ``xsd:positiveInteger``) is handed back (None) to the full path, which
+runs it over rdflib as before.
 
 >>> print(answer([], "ASK { qe:quality-education qe:opposes ?x }", fmt="json"), end="")
 {"head": {}, "boolean": true}
@@ -76,7 +78,9 @@ def answer(
             )
             # None: an error the full path words, or an entry that broke while read.
             return found
-    store, warned = _parse(files)
+    store, faithful, warned = _parse(files)
+    if not faithful:
+        return None  # literals Oxigraph would rewrite (1.0 as 1): rdflib answers as before
     found = answer_from(
         store, where, source, fmt=fmt, lang=lang, timeout=timeout, terminal=terminal
     )
@@ -85,15 +89,15 @@ def answer(
     return found
 
 
-def _parse(files: list[str | os.PathLike[str]]) -> tuple[object, list[str]]:
-    """:func:`qegraph.loading.engine_store`, noting the warnings it gives (a cache entry gives
-    them again); they are shown once parsing ends, before any error it raises."""
-    from .loading import QegraphWarning, engine_store
+def _parse(files: list[str | os.PathLike[str]]) -> tuple[object, bool, list[str]]:
+    """:func:`qegraph.loading.faithful_engine_store`, noting the warnings it gives (a cache
+    entry gives them again); they are shown once parsing ends, before any error it raises."""
+    from .loading import QegraphWarning, faithful_engine_store
 
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
-            store = engine_store(files)
+            store, faithful = faithful_engine_store(files)
     finally:
         # Shown once the recording has stopped (inside it, they would be recorded again).
         for item in caught:
@@ -101,7 +105,7 @@ def _parse(files: list[str | os.PathLike[str]]) -> tuple[object, list[str]]:
                 item.message, item.category, item.filename, item.lineno, source=item.source
             )
     warned = [str(w.message) for w in caught if issubclass(w.category, QegraphWarning)]
-    return store, warned
+    return store, faithful, warned
 
 
 def _warn_again(message: str) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "check_input",
     "engine_quads",
     "engine_store",
+    "faithful_engine_store",
     "guess_format",
     "iter_quads",
     "load",
@@ -734,6 +735,39 @@ _MAY_IMPORT = (b"imports", b"owl#", b"\\u", b"\\U", b"&#")
 _STORE_FORMATS = {"turtle": True, "nt": True, "xml": True, "nquads": False, "trig": False}
 
 
+#: The literals Oxigraph's store gives back as rdflib gives them: xsd:integer, xsd:boolean and
+#: xsd:date in canonical form. Oxigraph keeps other XSD value types (decimal, double, dates with
+#: a time zone, the integer subtypes...) as values and writes them back in its own canonical
+#: form or as xsd:integer, where rdflib keeps "1.0"^^xsd:decimal and xsd:positiveInteger.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CANONICAL = {
+    _XSD + "integer": re.compile(r"-?(?:0|[1-9][0-9]*)"),
+    _XSD + "boolean": re.compile(r"true|false"),
+    _XSD + "date": re.compile(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+# Bytes without which a Turtle, N-Triples or RDF/XML file holds no such literal: the local names
+# of the XSD value types, a prefix that ends inside one, escapes, and decimal or double numbers.
+# Bare integers need no mark: Oxigraph and rdflib both write "+05" as "5".
+_MAY_HOLD_VALUES = re.compile(
+    rb"integer|Integer|decimal|double|float|boolean|date|[:#]time|gYear|gMonth|gDay|uration"
+    rb"|[:#](?:int|long|short|byte)\b|nsigned|XMLSchema#(?!string>|>)|2001/X[A-Za-z]*>"
+    rb"|\\[uU]|&#|[0-9]\.[0-9]|[0-9][eE][+-]?[0-9]"
+)
+
+
+def _changed_by_store(term: Any) -> bool:
+    """Whether an Oxigraph store would give ``term`` back otherwise than rdflib does."""
+    import pyoxigraph as ox
+
+    if type(term) is not ox.Literal or term.language:
+        return False
+    datatype = term.datatype.value
+    if not datatype.startswith(_XSD) or datatype == _XSD_STRING:
+        return False
+    canonical = _CANONICAL.get(datatype)
+    return canonical is None or not canonical.fullmatch(term.value)
+
+
 def engine_store(
     extra_files: Iterable[str | os.PathLike[str]] = (),
     *,
@@ -752,18 +786,37 @@ def engine_store(
     >>> len(store) == len(load())
     True
     """
+    return faithful_engine_store(extra_files, bundled=bundled, max_bytes=max_bytes)[0]
+
+
+def faithful_engine_store(
+    extra_files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    max_bytes: int | None = None,
+) -> tuple[Any, bool]:
+    """:func:`engine_store`, and whether every literal in it reads back as :func:`load` reads
+    it. False when a file holds an XSD value Oxigraph rewrites (``"1.0"^^xsd:decimal`` comes
+    back as ``"1"``, ``xsd:positiveInteger`` as ``xsd:integer``): answers from such a store
+    could differ from rdflib's, so ``query`` answers over rdflib instead.
+
+    >>> faithful_engine_store()[1]
+    True
+    """
     import pyoxigraph as ox
 
     store = ox.Store()
+    faithful = True
     for module in module_files() if bundled else []:
-        _store_file(store, module, DEFAULT_MAX_INPUT_BYTES)
+        faithful &= _store_file(store, module, DEFAULT_MAX_INPUT_BYTES)
     for source in extra_files:
-        _store_file(store, source, _max_bytes(max_bytes))
-    return store
+        faithful &= _store_file(store, source, _max_bytes(max_bytes))
+    return store, faithful
 
 
-def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> None:
-    """Add one file's triples to ``store``'s default graph (see :func:`engine_store`)."""
+def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> bool:
+    """Add one file's triples to ``store``'s default graph (see :func:`engine_store`); return
+    whether its literals read back unchanged (see :func:`faithful_engine_store`)."""
     import pyoxigraph as ox
 
     fmt = guess_format(source)
@@ -777,8 +830,7 @@ def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit:
         or b"<<" in data
         or (fmt == "xml" and b"Triple" in data)  # rdf:parseType="Triple" (RDF 1.2)
     ):
-        _store_slowly(store, source, limit)
-        return
+        return _store_slowly(store, source, limit)
     _precheck(display, data, fmt)
     ox_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
     try:
@@ -796,13 +848,24 @@ def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit:
         for _quad in _quads_noting_imports(source, max_bytes=limit, engine_terms=True):
             pass
         raise InputError(f"{display}: {_shown(str(err))}") from None
+    if not _MAY_HOLD_VALUES.search(data):
+        return True
+    # It may: read the file's literals (Oxigraph's parser keeps them as written).
+    return not any(_changed_by_store(q.object) for q in ox.parse(input=data, format=ox_format))
 
 
-def _store_slowly(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> None:
+def _store_slowly(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> bool:
     import pyoxigraph as ox
 
     default = ox.DefaultGraph()
-    store.bulk_extend(
-        ox.Quad(s, p, o, default)
-        for s, p, o, _g in _quads_noting_imports(source, max_bytes=limit, engine_terms=True)
-    )
+    changed = False
+
+    def quads() -> Iterator[Any]:
+        nonlocal changed
+        for s, p, o, _g in _quads_noting_imports(source, max_bytes=limit, engine_terms=True):
+            if not changed and type(o) is ox.Literal:
+                changed = _changed_by_store(o)
+            yield ox.Quad(s, p, o, default)
+
+    store.bulk_extend(quads())
+    return not changed
