@@ -6,7 +6,8 @@ big store. :func:`answer` runs such a query in Oxigraph and prints the answer wi
 rdflib (0.1 s of imports, more than most queries take). Queries it cannot answer the same way as
 the full path (:func:`qegraph.formatting.answer` over :class:`qegraph.backends.StoreBackend`) are
 handed back (it returns None): any mention of ``SERVICE`` or ``FROM``, which the full path refuses
-or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; codepoint escapes, which rdflib and
+or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; brackets nested deeper than rdflib's
+parser goes (it refuses them); codepoint escapes, which rdflib and
 Oxigraph read differently (:func:`qegraph.sparql.check_query` sorts that out); and any query
 Oxigraph rejects, so that the full path words the error (with line and column) and refuses
 updates. Either way the query runs in a child without network (:func:`stoppable_query`).
@@ -74,7 +75,29 @@ def answerable(text: str, fmt: str | None = None) -> bool:
     from .formatting import RESULT_FORMATS
 
     code = _COMMENT_LINE.sub("", text)
-    return (fmt is None or fmt in RESULT_FORMATS) and not _FULL_PATH_ONLY.search(code)
+    return (
+        (fmt is None or fmt in RESULT_FORMATS)
+        and not _FULL_PATH_ONLY.search(code)
+        and _nesting(code) <= _MAX_QUICK_NESTING
+    )
+
+
+# rdflib's parser gives up on about 30 nested brackets (the full path then says "nests too
+# deep"), where Oxigraph answers: deeply nested queries take the full path, so they fail alike.
+_MAX_QUICK_NESTING = 12
+
+
+def _nesting(code: str) -> int:
+    """The deepest nesting of brackets in ``code`` (brackets inside strings count too: such a
+    query only costs the slower path)."""
+    depth = deepest = 0
+    for char in code:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def answer(
