@@ -745,14 +745,50 @@ _CANONICAL = {
     _XSD + "boolean": re.compile(r"true|false"),
     _XSD + "date": re.compile(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}"),
 }
-# Bytes without which a Turtle, N-Triples or RDF/XML file holds no such literal: the local names
-# of the XSD value types, a prefix that ends inside one, escapes, and decimal or double numbers.
-# Bare integers need no mark: Oxigraph and rdflib both write "+05" as "5".
-_MAY_HOLD_VALUES = re.compile(
-    rb"integer|Integer|decimal|double|float|boolean|date|[:#]time|gYear|gMonth|gDay|uration"
-    rb"|[:#](?:int|long|short|byte)\b|nsigned|XMLSchema#(?!string>|>)|2001/X[A-Za-z]*>"
-    rb"|\\[uU]|&#|[0-9]\.[0-9]|[0-9][eE][+-]?[0-9]"
-)
+# Bare decimals and doubles in Turtle (bare integers need no mark: Oxigraph and rdflib both
+# write "+05" as "5"); a class-led pattern, which Python's re scans fast.
+_NUMBER = re.compile(rb"[0-9][.eE][+-]?[0-9]")
+# A prefix bound to the XSD namespace: `@prefix xsd: <http://www.w3.org/2001/XMLSchema#>`.
+_XSD_PREFIX = re.compile(rb"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*):\s*<http://www\.w3\.org/2001/$")
+
+
+def _may_hold_values(data: bytes, fmt: str) -> bool:
+    """Whether a Turtle, TriG, N-Triples, N-Quads or RDF/XML file may hold a literal that
+    :func:`_changed_by_store` flags; False only when it surely does not.
+
+    A datatype IRI of XSD is written in full (it contains ``XMLSchema#NAME``), with a prefix
+    bound to the namespace (``xsd:NAME``), with a prefix or base that ends elsewhere in it (the
+    file then holds ``XMLSchema`` or ``2001/X`` in another form), or with escapes.
+    """
+    if b"\\u" in data or b"\\U" in data or b"&#" in data:
+        return True
+    if fmt in ("turtle", "trig") and _NUMBER.search(data):
+        return True
+    labels: set[bytes] = set()
+    for match in re.finditer(rb"2001/X", data):
+        after = data[match.end() : match.end() + 24]
+        if not after.startswith(b"MLSchema#"):
+            return True
+        rest = after[len(b"MLSchema#") :]
+        if rest[:1] in (b">", b'"'):  # the namespace itself: a prefix (Turtle) or xmlns (XML)
+            if rest[:1] == b">":
+                declared = _XSD_PREFIX.search(data, max(0, match.start() - 200), match.start() + 5)
+                if declared is None:
+                    return True  # a base, or a prefix written in a way not read here
+                labels.add(declared.group(1))
+            continue
+        if not (rest.startswith(b"string") and rest[6:7] in (b">", b'"')):
+            return True
+    if b"XMLSchema" in data.replace(b"2001/XMLSchema", b""):
+        return True  # the name without its usual path: a base or prefix ending elsewhere
+    for label in labels:
+        for match in re.finditer(re.escape(label + b":"), data):
+            name = data[match.end() : match.end() + 7]
+            if name[:1].isspace() or name[:1] == b"<":
+                continue  # the declaration itself
+            if not (name.startswith(b"string") and not name[6:7].isalnum()):
+                return True
+    return False
 
 
 def _changed_by_store(term: Any) -> bool:
@@ -848,7 +884,7 @@ def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit:
         for _quad in _quads_noting_imports(source, max_bytes=limit, engine_terms=True):
             pass
         raise InputError(f"{display}: {_shown(str(err))}") from None
-    if not _MAY_HOLD_VALUES.search(data):
+    if not _may_hold_values(data, fmt):
         return True
     # It may: read the file's literals (Oxigraph's parser keeps them as written).
     return not any(_changed_by_store(q.object) for q in ox.parse(input=data, format=ox_format))
