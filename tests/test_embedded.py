@@ -329,3 +329,21 @@ def test_values_written_alike_take_the_quick_path(tmp_path: Path, literal: str) 
     ours = embedded_answer([data], text, fmt="json", use_cache=False)
     assert ours is not None
     assert ours == full_answer(load([data]), text, fmt="json")
+
+
+def test_a_file_rewritten_in_place_with_its_old_times_is_read_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    data = tmp_path / "data.ttl"
+    data.write_bytes(EXTRA.read_bytes())
+    first = _qegraph("--data", str(data), "query", "--name", "CQ-01", cache=cache)
+    assert first.returncode == 0, first.stderr
+    _plant_sentinel(_wait_for_entry(cache))
+    assert _qegraph("--data", str(data), "query", SENTINEL, cache=cache).stdout.strip() == "true"
+    before = data.stat()
+    original = data.read_bytes()
+    changed = original[:-1] + b" "  # same size, other bytes, still valid Turtle
+    assert len(changed) == len(original) and changed != original
+    time.sleep(0.01)
+    data.write_bytes(changed)
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back; ctime moves
+    assert _qegraph("--data", str(data), "query", SENTINEL, cache=cache).stdout.strip() == "false"

@@ -13,8 +13,9 @@ as opening a store. ``--no-cache`` turns it off.
 An entry is trusted only if it is a folder owned by this user, writable by no one else, whose
 ``qegraph-cache.json`` names the same key and cache format, and whose store opens and is not
 empty; anything else (a corrupted, half-written or foreign entry) is ignored and the files are
-parsed again. Only the newest entry for a given list of file paths is kept. Remove ``$XDG_CACHE_HOME/qegraph`` to clear
-it all.
+parsed again. Only the newest entry for a given list of file paths is kept. A big file's
+SHA-256 is noted in ``.digests`` under its inode, size, mtime and ctime, so that a repeat command
+need not read it again. Remove ``$XDG_CACHE_HOME/qegraph`` to clear it all.
 
 >>> cache_key([]) is None  # only user files are cached
 True
@@ -92,14 +93,39 @@ def cache_key(files: Iterable[str | os.PathLike[str]]) -> str | None:
             if not stat.S_ISREG(info.st_mode) or info.st_size > settings["max_bytes"]:
                 return None
             total += info.st_size
-            with path.open("rb") as handle:
-                file_digest = hashlib.file_digest(handle, "sha256").digest()
+            file_digest = _file_digest(path, info)
             digest.update(f"\0{guess_format(path)}\0{info.st_size}\0".encode() + file_digest)
     except Exception:  # whatever it is, the loader words it better
         return None
     if total < _min_bytes():
         return None
     return digest.hexdigest()
+
+
+def _file_digest(path: Path, info: os.stat_result) -> bytes:
+    """The SHA-256 of the file's bytes, read once per version of the file: it is noted under
+    the file's identity and change times (device, inode, size, mtime and ctime in nanoseconds,
+    as git's index notes them; ctime cannot be set back by the user), so that a repeat command
+    does not read a big file again to find its entry."""
+    identity = f"{path.resolve()}\0{info.st_dev}\0{info.st_ino}\0{info.st_size}"
+    identity += f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+    notes = cache_root() / ".digests"
+    note = notes / hashlib.sha256(identity.encode()).hexdigest()
+    if _trusted(notes.parent) and _trusted(notes):
+        with contextlib.suppress(OSError, ValueError):
+            known = bytes.fromhex(note.read_text(encoding="ascii"))
+            if len(known) == hashlib.sha256().digest_size:
+                return known
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").digest()
+    if info.st_size >= _min_bytes():
+        with contextlib.suppress(OSError):
+            notes.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if _trusted(notes.parent) and _trusted(notes):
+                temporary = notes / f".{note.name}.{os.getpid()}"
+                temporary.write_text(digest.hex(), encoding="ascii")
+                os.replace(temporary, note)
+    return digest
 
 
 def _trusted(folder: Path) -> bool:
