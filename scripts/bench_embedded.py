@@ -156,8 +156,9 @@ def render(results: list[dict], name: str, repeat: int, command: str) -> str:
         "- `cli first` is the same command with the cache on: the answer is printed, then a",
         '  detached process writes the on-disk entry ("cache written after": how long after the',
         "  command ended the entry was complete; it competes for the CPU meanwhile).",
-        "- `cli cached` hashes the file (SHA-256), opens the entry read-only and answers; its",
-        "  peer is the same query on a `--store` loaded once.",
+        "- `cli cached` finds the file's SHA-256 (noted by the first run under the file's inode,",
+        "  size and times), opens the entry read-only and answers; its peer is the same query on",
+        "  a `--store` loaded once.",
         "<!-- /section:embedded -->",
     ]
     return "\n".join(lines) + "\n"
