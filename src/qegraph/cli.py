@@ -37,6 +37,8 @@ class Session:
     store: str | None = None
     endpoint: str | None = None
     graph_iri: str | None = None
+    #: Read and fill the parse cache of ``--data`` files (``--no-cache`` turns it off).
+    cache: bool = True
     _graph: Graph | None = field(default=None, repr=False)
 
     def backend(self, gsp: str | None = None) -> Backend:
@@ -94,7 +96,8 @@ class QegraphGroup(click.Group):
     """Turns qegraph errors into ``Error: message`` and the error's exit code, no traceback.
 
     ``--data FILE`` is a global option, but people write it after the command too
-    (``qegraph stats --data mine.ttl``); it is moved in front of the command, so both work.
+    (``qegraph stats --data mine.ttl``); it is moved in front of the command, so both work
+    (``--no-cache`` too).
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -150,7 +153,7 @@ def _global_data_first(args: list[str], commands: set[str]) -> list[str]:
             break
         if arg == "--data":
             moved += [arg, next(tail, "")]
-        elif arg.startswith("--data="):
+        elif arg.startswith("--data=") or arg == "--no-cache":
             moved.append(arg)
         else:
             rest.append(arg)
@@ -208,6 +211,11 @@ _LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
     default=None,
     help="The named graph of the store or endpoint [default: https://w3id.org/qegraph/graph].",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the parse cache of --data files (see `query`).",
+)
 @click.version_option(package_name="qegraph", prog_name="qegraph")
 @click.pass_context
 def main(
@@ -216,6 +224,7 @@ def main(
     store: str | None,
     endpoint: str | None,
     graph_iri: str | None,
+    no_cache: bool,
 ) -> None:
     """qegraph: the quality-education knowledge graph.
 
@@ -224,7 +233,9 @@ def main(
     """
     if store is not None and endpoint is not None:
         raise click.UsageError("give --store or --endpoint, not both")
-    ctx.obj = Session(data=data, store=store, endpoint=endpoint, graph_iri=graph_iri)
+    ctx.obj = Session(
+        data=data, store=store, endpoint=endpoint, graph_iri=graph_iri, cache=not no_cache
+    )
 
 
 # --- ontology: validate, stats -------------------------------------------------------------
@@ -407,6 +418,19 @@ def query(
                 lang=lang,
                 timeout=timeout or None,
                 terminal=terminal,
+            )
+        elif not (session.store or session.endpoint or params or reason):
+            from .embedded import answer as answer_embedded
+
+            # The embedded default: Oxigraph in memory (or the parse cache), no rdflib either.
+            result = answer_embedded(
+                session.data,
+                source,
+                fmt=fmt,
+                lang=lang,
+                timeout=timeout or None,
+                terminal=terminal,
+                use_cache=session.cache,
             )
         if result is None:
             result = answer(

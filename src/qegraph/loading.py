@@ -4,6 +4,7 @@ Files are parsed with Oxigraph's parsers (fast, strict about IRIs, precise error
 converted to rdflib terms. A malformed file raises :class:`~qegraph.errors.InputError` whose message
 starts with ``FILE:LINE:COL``; ``owl:imports`` are never followed, only reported.
 
+>>> from qegraph.namespaces import QE
 >>> g = load()
 >>> (QE["quality-education"], None, None) in g
 True
@@ -20,15 +21,15 @@ import warnings
 from collections.abc import Iterable, Iterator
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
-
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, XSD
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, NetworkRefusedError
-from .namespaces import QE, bind_prefixes, language_tag
+from .namespaces import PREFIXES, bind_prefixes, language_tag
 from .resources import module_files
 from .safety import no_network
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: engine_store needs none of it
+    from rdflib import Dataset, Graph
 
 __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
@@ -37,6 +38,8 @@ __all__ = [
     "QegraphWarning",
     "check_input",
     "engine_quads",
+    "engine_store",
+    "faithful_engine_store",
     "guess_format",
     "iter_quads",
     "load",
@@ -78,7 +81,12 @@ _OX_FORMATS = {
 }
 
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_XSD_STRING = str(XSD.string)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+_QE = PREFIXES["qe"]
+#: The language tags rdflib's ``Literal`` accepts (its own pattern): the engine path refuses
+#: the same ones (Oxigraph checks tags itself, except in lenient JSON-LD).
+_LANG_TAG = re.compile(r"^[a-zA-Z]+(?:-[a-zA-Z0-9]+)*$")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -444,6 +452,9 @@ def iter_quads(
     """
     import pyoxigraph as ox
 
+    if not engine_terms:
+        from rdflib import BNode, Literal, URIRef
+
     fmt = format or guess_format(source)
     display, data = _read(source, _max_bytes(max_bytes))
     if data.startswith(_UTF8_BOM) and fmt not in ("xml", "json-ld"):
@@ -509,6 +520,8 @@ def iter_quads(
             if t.language:
                 if t.language not in languages:
                     try:
+                        if not _LANG_TAG.match(t.language):
+                            raise ValueError(t.language)  # rdflib's Literal refuses it too
                         languages[t.language] = language_tag(t.language)
                     except ValueError:
                         where = _locate(data, t.language)
@@ -562,7 +575,13 @@ def iter_quads(
 def _bundled_iris() -> set[str]:
     """Ontology IRIs of the bundled modules: imports of these are satisfied locally."""
     names = ("", "schema", "concepts", "sources", "mappings", "shapes")
-    return {str(QE[n]) if n else str(QE).rstrip("/") for n in names} | {str(QE)}
+    return {_QE + n if n else _QE.rstrip("/") for n in names} | {_QE}
+
+
+def _module_iri(module: Traversable) -> str:
+    """The ontology IRI of a bundled module (its graph name in :func:`load_dataset`)."""
+    stem = module.name.rsplit(".", 1)[0]
+    return _QE.rstrip("/") if stem == "qegraph" else _QE + stem
 
 
 def parse_into(
@@ -594,16 +613,21 @@ def _quads_noting_imports(
 ) -> Iterator[tuple[Any, Any, Any, Any]]:
     """:func:`iter_quads`, warning of each ``owl:imports`` it will not follow."""
     allowed = _bundled_iris()
-    imports: Any = OWL.imports  # looked up once: a per-quad lookup was 13% of a load
+    # Made once: a per-quad OWL.imports lookup was 13% of a load.
     if engine_terms:
         import pyoxigraph as ox
 
-        imports = ox.NamedNode(str(imports))
+        imports: Any = ox.NamedNode(_OWL_IMPORTS)
+    else:
+        from rdflib import URIRef
+
+        imports = URIRef(_OWL_IMPORTS)
     for quad in iter_quads(source, format=format, max_bytes=max_bytes, engine_terms=engine_terms):
         _s, p, o, _g = quad
-        if p == imports and str(getattr(o, "value", o) if engine_terms else o) not in allowed:
+        iri = str(getattr(o, "value", o) if engine_terms else o)
+        if p == imports and iri not in allowed:
             warnings.warn(
-                f"{source}: owl:imports <{o}> was not fetched; qegraph never follows imports "
+                f"{source}: owl:imports <{iri}> was not fetched; qegraph never follows imports "
                 "(pass the file itself with --data)",
                 QegraphWarning,
                 stacklevel=3,
@@ -637,6 +661,8 @@ def load(
     >>> len(g) > 1000
     True
     """
+    from rdflib import Graph
+
     graph = bind_prefixes(Graph())
     # The size cap is for the user's files; the bundled modules are ours and always load.
     for module in module_files() if bundled else []:
@@ -657,11 +683,12 @@ def load_dataset(
     Bundled modules are named by their ontology IRI (``https://w3id.org/qegraph/concepts``);
     a user file by its ``file:`` URI; quads in N-Quads and TriG files keep their own graph names.
     """
+    from rdflib import Dataset, URIRef
+
     dataset = Dataset()
     bind_prefixes(dataset)
     for module in module_files() if bundled else []:
-        stem = module.name.rsplit(".", 1)[0]
-        name = URIRef(str(QE).rstrip("/")) if stem == "qegraph" else QE[stem]
+        name = URIRef(_module_iri(module))
         parse_into(dataset.graph(name), module, max_bytes=DEFAULT_MAX_INPUT_BYTES)
     for path in extra_files:
         default_name = URIRef(Path(path).resolve().as_uri())
@@ -689,8 +716,7 @@ def engine_quads(
 
     default = ox.DefaultGraph()
     for module in module_files() if bundled else []:
-        stem = module.name.rsplit(".", 1)[0]
-        name = ox.NamedNode(str(QE).rstrip("/") if stem == "qegraph" else str(QE[stem]))
+        name = ox.NamedNode(_module_iri(module))
         for s, p, o, _g in _quads_noting_imports(
             module, max_bytes=DEFAULT_MAX_INPUT_BYTES, engine_terms=True
         ):
@@ -699,3 +725,183 @@ def engine_quads(
         name = ox.NamedNode(Path(path).resolve().as_uri())
         for s, p, o, g in _quads_noting_imports(path, max_bytes=max_bytes, engine_terms=True):
             yield s, p, o, (g if g != default else name) if named else default
+
+
+# Bytes without which a file cannot state owl:imports: the local name, the namespace (a prefix
+# may end inside "imports"), and the escapes that could spell either (\u in Turtle, &# in XML).
+_MAY_IMPORT = (b"imports", b"owl#", b"\\u", b"\\U", b"&#")
+# Formats whose every check :func:`iter_quads` makes per term is made by Oxigraph's strict
+# parser too (JSON-LD is parsed leniently and checked here; N3 formulas are refused here).
+_STORE_FORMATS = {"turtle": True, "nt": True, "xml": True, "nquads": False, "trig": False}
+
+
+#: The literals Oxigraph's store gives back as rdflib gives them: xsd:integer, xsd:boolean and
+#: xsd:date in canonical form. Oxigraph keeps other XSD value types (decimal, double, dates with
+#: a time zone, the integer subtypes...) as values and writes them back in its own canonical
+#: form or as xsd:integer, where rdflib keeps "1.0"^^xsd:decimal and xsd:positiveInteger.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CANONICAL = {
+    _XSD + "integer": re.compile(r"-?(?:0|[1-9][0-9]*)"),
+    _XSD + "boolean": re.compile(r"true|false"),
+    _XSD + "date": re.compile(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+# Bare decimals and doubles in Turtle (bare integers need no mark: Oxigraph and rdflib both
+# write "+05" as "5"); a class-led pattern, which Python's re scans fast.
+_NUMBER = re.compile(rb"[0-9][.eE][+-]?[0-9]")
+# A prefix bound to the XSD namespace: `@prefix xsd: <http://www.w3.org/2001/XMLSchema#>`.
+_XSD_PREFIX = re.compile(rb"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*):\s*<http://www\.w3\.org/2001/$")
+
+
+def _may_hold_values(data: bytes, fmt: str) -> bool:
+    """Whether a Turtle, TriG, N-Triples, N-Quads or RDF/XML file may hold a literal that
+    :func:`_changed_by_store` flags; False only when it surely does not.
+
+    A datatype IRI of XSD is written in full (it contains ``XMLSchema#NAME``), with a prefix
+    bound to the namespace (``xsd:NAME``), with a prefix or base that ends elsewhere in it (the
+    file then holds ``XMLSchema`` or ``2001/X`` in another form), or with escapes.
+    """
+    if b"\\u" in data or b"\\U" in data or b"&#" in data:
+        return True
+    if fmt in ("turtle", "trig") and _NUMBER.search(data):
+        return True
+    labels: set[bytes] = set()
+    for match in re.finditer(rb"2001/X", data):
+        after = data[match.end() : match.end() + 24]
+        if not after.startswith(b"MLSchema#"):
+            return True
+        rest = after[len(b"MLSchema#") :]
+        if rest[:1] in (b">", b'"'):  # the namespace itself: a prefix (Turtle) or xmlns (XML)
+            if rest[:1] == b">":
+                declared = _XSD_PREFIX.search(data, max(0, match.start() - 200), match.start() + 5)
+                if declared is None:
+                    return True  # a base, or a prefix written in a way not read here
+                labels.add(declared.group(1))
+            continue
+        if not (rest.startswith(b"string") and rest[6:7] in (b">", b'"')):
+            return True
+    if b"XMLSchema" in data.replace(b"2001/XMLSchema", b""):
+        return True  # the name without its usual path: a base or prefix ending elsewhere
+    for label in labels:
+        for match in re.finditer(re.escape(label + b":"), data):
+            name = data[match.end() : match.end() + 7]
+            if name[:1].isspace() or name[:1] == b"<":
+                continue  # the declaration itself
+            if not (name.startswith(b"string") and not name[6:7].isalnum()):
+                return True
+    return False
+
+
+def _changed_by_store(term: Any) -> bool:
+    """Whether an Oxigraph store would give ``term`` back otherwise than rdflib does."""
+    import pyoxigraph as ox
+
+    if type(term) is not ox.Literal or term.language:
+        return False
+    datatype = term.datatype.value
+    if not datatype.startswith(_XSD) or datatype == _XSD_STRING:
+        return False
+    canonical = _CANONICAL.get(datatype)
+    return canonical is None or not canonical.fullmatch(term.value)
+
+
+def engine_store(
+    extra_files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    max_bytes: int | None = None,
+) -> Any:
+    """The graph :func:`load` reads, in the default graph of an in-memory Oxigraph store.
+
+    Same files, checks, warnings and errors as :func:`load`, but no rdflib object per term: a
+    file goes straight into Oxigraph's bulk loader after the checks of :func:`check_input`.
+    Files those checks cannot clear (JSON-LD, N3, RDF-star, any mention of ``owl:imports``)
+    and any file Oxigraph refuses go through :func:`engine_quads`, so that warnings and
+    error messages are :func:`load`'s own, byte for byte. Used by ``qegraph --data FILE query``.
+
+    >>> store = engine_store()
+    >>> len(store) == len(load())
+    True
+    """
+    return faithful_engine_store(extra_files, bundled=bundled, max_bytes=max_bytes)[0]
+
+
+def faithful_engine_store(
+    extra_files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    max_bytes: int | None = None,
+) -> tuple[Any, bool]:
+    """:func:`engine_store`, and whether every literal in it reads back as :func:`load` reads
+    it. False when a file holds an XSD value Oxigraph rewrites (``"1.0"^^xsd:decimal`` comes
+    back as ``"1"``, ``xsd:positiveInteger`` as ``xsd:integer``): answers from such a store
+    could differ from rdflib's, so ``query`` answers over rdflib instead.
+
+    >>> faithful_engine_store()[1]
+    True
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    faithful = True
+    for module in module_files() if bundled else []:
+        faithful &= _store_file(store, module, DEFAULT_MAX_INPUT_BYTES)
+    for source in extra_files:
+        faithful &= _store_file(store, source, _max_bytes(max_bytes))
+    return store, faithful
+
+
+def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> bool:
+    """Add one file's triples to ``store``'s default graph (see :func:`engine_store`); return
+    whether its literals read back unchanged (see :func:`faithful_engine_store`)."""
+    import pyoxigraph as ox
+
+    fmt = guess_format(source)
+    display, data = _read(source, limit)
+    if data.startswith(_UTF8_BOM) and fmt not in ("xml", "json-ld"):
+        data = data[len(_UTF8_BOM) :]
+    triples = _STORE_FORMATS.get(fmt)
+    if (
+        triples is None
+        or any(marker in data for marker in _MAY_IMPORT)
+        or b"<<" in data
+        or (fmt == "xml" and b"Triple" in data)  # rdf:parseType="Triple" (RDF 1.2)
+    ):
+        return _store_slowly(store, source, limit)
+    _precheck(display, data, fmt)
+    ox_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+    try:
+        if triples:
+            store.bulk_load(input=data, format=ox_format)
+        else:  # named graphs merge into the one graph, as load() merges them
+            default = ox.DefaultGraph()
+            store.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, default)
+                for q in ox.parse(input=data, format=ox_format, rename_blank_nodes=True)
+            )
+    except (SyntaxError, ValueError, OSError, MemoryError, RecursionError) as err:
+        # The slow path words the error as load() does (and raises it); it cannot succeed
+        # where Oxigraph failed, but if it ever did, the half-loaded store must not be used.
+        for _quad in _quads_noting_imports(source, max_bytes=limit, engine_terms=True):
+            pass
+        raise InputError(f"{display}: {_shown(str(err))}") from None
+    if not _may_hold_values(data, fmt):
+        return True
+    # It may: read the file's literals (Oxigraph's parser keeps them as written).
+    return not any(_changed_by_store(q.object) for q in ox.parse(input=data, format=ox_format))
+
+
+def _store_slowly(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> bool:
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    changed = False
+
+    def quads() -> Iterator[Any]:
+        nonlocal changed
+        for s, p, o, _g in _quads_noting_imports(source, max_bytes=limit, engine_terms=True):
+            if not changed and type(o) is ox.Literal:
+                changed = _changed_by_store(o)
+            yield ox.Quad(s, p, o, default)
+
+    store.bulk_extend(quads())
+    return not changed

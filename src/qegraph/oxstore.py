@@ -6,7 +6,8 @@ big store. :func:`answer` runs such a query in Oxigraph and prints the answer wi
 rdflib (0.1 s of imports, more than most queries take). Queries it cannot answer the same way as
 the full path (:func:`qegraph.formatting.answer` over :class:`qegraph.backends.StoreBackend`) are
 handed back (it returns None): any mention of ``SERVICE`` or ``FROM``, which the full path refuses
-or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; codepoint escapes, which rdflib and
+or checks; CONSTRUCT and DESCRIBE, whose RDF rdflib writes; brackets nested deeper than rdflib's
+parser goes (it refuses them); codepoint escapes, which rdflib and
 Oxigraph read differently (:func:`qegraph.sparql.check_query` sorts that out); and any query
 Oxigraph rejects, so that the full path words the error (with line and column) and refuses
 updates. Either way the query runs in a child without network (:func:`stoppable_query`).
@@ -36,6 +37,7 @@ from .errors import BackendError
 __all__ = [
     "DEFAULT_GRAPH",
     "answer",
+    "answer_from",
     "answerable",
     "graph_name",
     "is_store",
@@ -73,7 +75,29 @@ def answerable(text: str, fmt: str | None = None) -> bool:
     from .formatting import RESULT_FORMATS
 
     code = _COMMENT_LINE.sub("", text)
-    return (fmt is None or fmt in RESULT_FORMATS) and not _FULL_PATH_ONLY.search(code)
+    return (
+        (fmt is None or fmt in RESULT_FORMATS)
+        and not _FULL_PATH_ONLY.search(code)
+        and _nesting(code) <= _MAX_QUICK_NESTING
+    )
+
+
+# rdflib's parser gives up on about 30 nested brackets (the full path then says "nests too
+# deep"), where Oxigraph answers: deeply nested queries take the full path, so they fail alike.
+_MAX_QUICK_NESTING = 12
+
+
+def _nesting(code: str) -> int:
+    """The deepest nesting of brackets in ``code`` (brackets inside strings count too: such a
+    query only costs the slower path)."""
+    depth = deepest = 0
+    for char in code:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def answer(
@@ -109,17 +133,45 @@ def answer(
     QueryTimeoutError
         The query ran past ``timeout``; it was stopped.
     """
-    from .limits import time_limit
-    from .namespaces import PREFIXES
     from .sparql import query_text
 
     source = query_text(text)
     if not answerable(source, fmt):
         return None
     store, where = open_graph(path, graph_iri or DEFAULT_GRAPH)
+    return answer_from(store, where, source, fmt=fmt, lang=lang, timeout=timeout, terminal=terminal)
+
+
+def answer_from(
+    store: Any,
+    where: Any,
+    text: str,
+    *,
+    fmt: str | None = None,
+    lang: str = "en",
+    timeout: float | None = None,
+    terminal: bool = False,
+) -> str | None:
+    """:func:`answer` over an open pyoxigraph ``store`` (on disk or in memory), reading the
+    graph ``where`` (:func:`graph_name`); ``text`` is the query itself.
+
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.load(b"<a> <opposes> <b> .", format=ox.RdfFormat.TURTLE,
+    ...            base_iri="https://w3id.org/qegraph/")
+    >>> where = ox.DefaultGraph()
+    >>> print(answer_from(store, where, "SELECT ?x { qe:a qe:opposes ?x }", fmt="tsv"), end="")
+    ?x
+    <https://w3id.org/qegraph/b>
+    """
+    from .limits import time_limit
+    from .namespaces import PREFIXES
+
+    if not answerable(text, fmt):
+        return None
     try:
         with time_limit(timeout):
-            found = stoppable_query(store, source, default_graph=where, prefixes=PREFIXES)
+            found = stoppable_query(store, text, default_graph=where, prefixes=PREFIXES)
     except (SyntaxError, RuntimeError, OSError):
         return None  # the full path runs it again and reports the error in its own words
     import pyoxigraph as ox
