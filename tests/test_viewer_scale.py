@@ -19,7 +19,16 @@ from qegraph.errors import InputError
 from qegraph.resources import ontology_dir
 from qegraph.viewer import MAX_NODES, MAX_WEBGL_NODES, WEBGL_THRESHOLD, viz
 
-from .test_browser import ARTIFACTS, HOSTILE, SMALL, Visit, chromium  # noqa: F401 (fixture)
+from .test_browser import (  # noqa: F401 (chromium is a fixture)
+    ARTIFACTS,
+    AXE,
+    HOSTILE,
+    PHONE,
+    SMALL,
+    WIDE,
+    Visit,
+    chromium,
+)
 
 QE = Namespace("https://w3id.org/qegraph/")
 BIG = Namespace("https://example.org/big/")
@@ -289,3 +298,16 @@ def test_without_webgl_the_page_says_so_and_search_still_opens_the_panel(chromiu
         assert page.inner_text("#qe-panel h2") == "big concept 7"
     finally:
         browser.close()
+
+
+@pytest.mark.parametrize("size", [WIDE, PHONE], ids=["1400x900", "390x844"])
+def test_axe_finds_no_serious_or_critical_violation_on_the_webgl_page(opened, size):
+    v = opened(fragment="#https://example.org/big/c3", size=size, bypass_csp=True)
+    v.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = v.js(
+        """async () => (await axe.run(document)).violations
+            .filter(x => x.impact === 'serious' || x.impact === 'critical')
+            .map(x => x.id + ': ' + x.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    v.page.screenshot(path=str(ARTIFACTS / f"viewer-webgl-panel-{size[0]}.png"))
+    assert found == []
