@@ -21,7 +21,7 @@ from qegraph.backends import _from_ox
 from qegraph.cache import cache_key, cache_root
 from qegraph.embedded import answer as embedded_answer
 from qegraph.formatting import answer as full_answer
-from qegraph.loading import FORMAT_BY_SUFFIX, engine_store, load
+from qegraph.loading import FORMAT_BY_SUFFIX, engine_store, faithful_engine_store, load
 from qegraph.oxstore import answerable
 from qegraph.sparql import named_queries
 
@@ -86,7 +86,11 @@ def test_engine_store_reads_every_fixture_as_load_does(path: Path) -> None:
     graph = Graph()
     for quad in after[1]:
         graph.add((_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)))
-    assert isomorphic(before[1], graph)
+    # Oxigraph's store rewrites some XSD values ("0"^^xsd:nonNegativeInteger comes back as
+    # xsd:integer); such a file must then be reported as not faithful, so that query answers
+    # come from rdflib (the report may err on the safe side: "0.5"^^xsd:decimal is flagged).
+    _store, faithful = faithful_engine_store([path], bundled=False)
+    assert isomorphic(before[1], graph) or not faithful
 
 
 def test_blank_nodes_stay_apart_across_files(tmp_path: Path) -> None:
