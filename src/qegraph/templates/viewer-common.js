@@ -2,7 +2,8 @@
    indexes over the data, what is shown under the filters, and the builders of the panel, the
    filter rows, the links and the language switch. One copy, so the two pages cannot drift.
    window.qegraphViewerKit(DATA, page) returns the kit; `page` gives the page's own strings
-   (page.ui) and its callbacks (hidden, current, select, hidePanel, applyFilters, container).
+   (page.ui), its map element (container) and its callbacks (current, select, hidePanel,
+   applyFilters). The kit keeps the filter state: kit.hidden, changed in place only.
    Every text from the graph is set with textContent, never as HTML. */
 window.qegraphViewerKit = function (DATA, page) {
   "use strict";
@@ -85,9 +86,13 @@ window.qegraphViewerKit = function (DATA, page) {
 
   /* ---- what is shown -------------------------------------------------------------------- */
 
-  function noFilters() { return { side: {}, type: {}, pred: {}, axis: {}, evidence: {}, doc: {} }; }
+  /* What the filters hide, by group: {side: {quality: true}, ...}. Changed in place, so a
+     page may hold on to it. */
+  var hidden = { side: {}, type: {}, pred: {}, axis: {}, evidence: {}, doc: {} };
+  function resetFilters() {
+    Object.keys(hidden).forEach(function (group) { hidden[group] = {}; });
+  }
   function edgeFiltersActive() {
-    var hidden = page.hidden();
     return ["pred", "axis", "evidence"].some(function (k) { return Object.keys(hidden[k]).length; });
   }
   function edgeShownByItself(e, hidden) {
@@ -106,7 +111,7 @@ window.qegraphViewerKit = function (DATA, page) {
   }
   /* The ids of the nodes and of the edges shown under the filters: {nodes: {id: true}, edges}. */
   function computeShown() {
-    var hidden = page.hidden(), current = page.current();
+    var current = page.current();
     var nodes = {}, edges = {}, touched = {};
     DATA.nodes.forEach(function (n) { if (nodeShownByItself(n, hidden)) { nodes[n.id] = true; } });
     DATA.edges.forEach(function (e) {
@@ -279,7 +284,6 @@ window.qegraphViewerKit = function (DATA, page) {
   }
   function toggler(group, key) {
     return function (on) {
-      var hidden = page.hidden();
       if (on) { delete hidden[group][key]; } else { hidden[group][key] = true; }
       page.applyFilters(true);
     };
@@ -308,7 +312,6 @@ window.qegraphViewerKit = function (DATA, page) {
      swatches there differ). `dimSides` greys the side swatches when colour is not by side;
      `predsByCount` lists the relations most used first (otherwise by name). */
   function renderSharedFilters(shownNodes, shownEdges, options) {
-    var hidden = page.hidden();
     var sides = filterBox("qe-filter-side");
     var bySide = tally(DATA.nodes, function (n) { return n.side; }, shownNodes);
     DATA.legend.sides.forEach(function (s) {
@@ -346,7 +349,6 @@ window.qegraphViewerKit = function (DATA, page) {
     });
   }
   function onlyOpposesFilter() {
-    var hidden = page.hidden();
     hidden.pred = {};
     Object.keys(predLabels).forEach(function (k) { if (k !== "qe:opposes") { hidden.pred[k] = true; } });
   }
@@ -406,7 +408,7 @@ window.qegraphViewerKit = function (DATA, page) {
     adjacency: adjacency, typeLabels: typeLabels, predLabels: predLabels,
     lang: function () { return lang; }, t: t, zh: zh, nodeLabel: nodeLabel, otherLabel: otherLabel,
     pick: pick, definition: definition, el: el, clear: clear, nodeColor: nodeColor,
-    noFilters: noFilters, edgeFiltersActive: edgeFiltersActive, computeShown: computeShown,
+    hidden: hidden, resetFilters: resetFilters, edgeFiltersActive: edgeFiltersActive, computeShown: computeShown,
     countsText: countsText, panelBody: panelBody, linkTo: linkTo, passageList: passageList, passagesBlock: passagesBlock,
     nodePanel: nodePanel, edgePanel: edgePanel, openPanel: openPanel, closePanel: closePanel,
     panelOpen: panelOpen, fromFragment: fromFragment, recordFragment: recordFragment,

@@ -8,7 +8,7 @@
   var OPPOSES_COLOR = "#c62828", EDGE_COLOR = "#c5ccd3", SELECTED = "#111111";
   var container = document.getElementById("qe-network");
   var colorBy = DATA.colorBy;
-  var hidden, shownNodes = {}, shownEdges = {};
+  var shownNodes = {}, shownEdges = {};
   var current = null;            /* {kind: "node"|"edge", id} */
   var kit = window.qegraphViewerKit(DATA, {
     ui: {
@@ -27,11 +27,11 @@
         mapHelp: "用 WebGL 绘制的概念图。搜索概念以打开详情，Esc 关闭详情。"
       }
     },
-    container: container, hidden: function () { return hidden; },
-    current: function () { return current; }, select: function (sel, record) { select(sel, record); },
-    hidePanel: function () { hidePanel(); }, applyFilters: function (fit) { applyFilters(fit); }
+    /* Function declarations are hoisted: the page's actions exist already. */
+    container: container, current: function () { return current; }, select: select,
+    hidePanel: hidePanel, applyFilters: applyFilters
   });
-  hidden = kit.noFilters();
+  var hidden = kit.hidden;
   var byId = kit.byId, edgeById = kit.edgeById;
   var t = kit.t, zh = kit.zh, nodeLabel = kit.nodeLabel, pick = kit.pick, el = kit.el;
   function nodeColor(n) { return kit.nodeColor(n, colorBy); }
@@ -215,7 +215,7 @@
     applyFilters(true);
   }
   function resetFilters() {
-    hidden = kit.noFilters();
+    kit.resetFilters();
     applyFilters(true);
   }
 

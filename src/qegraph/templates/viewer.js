@@ -15,7 +15,7 @@
   var colorBy = DATA.colorBy;
   var layoutMode = DATA.layout === "free" ? "free" : "contrast";
   var container = document.getElementById("qe-network");
-  var hidden, shownNodes = {}, shownEdges = {};
+  var shownNodes = {}, shownEdges = {};
   var current = null;            /* {kind: "node"|"edge", id} */
   /* The strings, indexes, panel and filter builders both pages share: viewer-common.js. */
   var kit = window.qegraphViewerKit(DATA, {
@@ -46,11 +46,11 @@
         selectedRelations: "所选概念的关系"
       }
     },
-    container: container, hidden: function () { return hidden; },
-    current: function () { return current; }, select: function (sel, record) { select(sel, record); },
-    hidePanel: function () { hidePanel(); }, applyFilters: function (fit) { applyFilters(fit); }
+    /* Function declarations are hoisted: the page's actions exist already. */
+    container: container, current: function () { return current; }, select: select,
+    hidePanel: hidePanel, applyFilters: applyFilters
   });
-  hidden = kit.noFilters();
+  var hidden = kit.hidden;
   var byId = kit.byId, edgeById = kit.edgeById, adjacency = kit.adjacency;
   var typeLabels = kit.typeLabels;
   var t = kit.t, zh = kit.zh, nodeLabel = kit.nodeLabel, pick = kit.pick, el = kit.el;
@@ -438,7 +438,7 @@
     applyFilters(true);
   }
   function resetFilters() {
-    hidden = kit.noFilters();
+    kit.resetFilters();
     applyFilters(true);
   }
 
