@@ -348,9 +348,23 @@ window.qegraphViewerKit = function (DATA, page) {
         !hidden.evidence[k], toggler("evidence", k)));
     });
   }
-  function onlyOpposesFilter() {
+  /* The two quick filters: only the contrasts, or everything again (the view re-frames). */
+  function onlyOpposes() {
     hidden.pred = {};
     Object.keys(predLabels).forEach(function (k) { if (k !== "qe:opposes") { hidden.pred[k] = true; } });
+    page.applyFilters(true);
+  }
+  function showAll() {
+    resetFilters();
+    page.applyFilters(true);
+  }
+
+  /* The search box (viewer-search.js): a chosen concept is selected and recorded. */
+  function searchBox() {
+    return window.qegraphSearch(DATA.nodes, {
+      label: nodeLabel, other: otherLabel, noMatch: function () { return t("noMatch"); },
+      choose: function (n) { page.select({ kind: "node", id: n.id }, true); }
+    });
   }
 
   /* ---- language and the controls both pages have --------------------------------------- */
@@ -392,8 +406,8 @@ window.qegraphViewerKit = function (DATA, page) {
       document.body.classList.toggle("qe-menu-open", open);
       menu.setAttribute("aria-expanded", String(open));
     });
-    document.getElementById("qe-only-opposes").addEventListener("click", actions.onlyOpposes);
-    document.getElementById("qe-reset").addEventListener("click", actions.reset);
+    document.getElementById("qe-only-opposes").addEventListener("click", onlyOpposes);
+    document.getElementById("qe-reset").addEventListener("click", showAll);
     document.getElementById("qe-close").addEventListener("click", function () {
       if (location.hash) { history.pushState(null, "", location.pathname + location.search); }
       page.hidePanel();
@@ -408,12 +422,13 @@ window.qegraphViewerKit = function (DATA, page) {
     adjacency: adjacency, typeLabels: typeLabels, predLabels: predLabels,
     lang: function () { return lang; }, t: t, zh: zh, nodeLabel: nodeLabel, otherLabel: otherLabel,
     pick: pick, definition: definition, el: el, clear: clear, nodeColor: nodeColor,
-    hidden: hidden, resetFilters: resetFilters, edgeFiltersActive: edgeFiltersActive, computeShown: computeShown,
+    hidden: hidden, edgeFiltersActive: edgeFiltersActive, computeShown: computeShown,
     countsText: countsText, panelBody: panelBody, linkTo: linkTo, passageList: passageList, passagesBlock: passagesBlock,
     nodePanel: nodePanel, edgePanel: edgePanel, openPanel: openPanel, closePanel: closePanel,
     panelOpen: panelOpen, fromFragment: fromFragment, recordFragment: recordFragment,
     filterBox: filterBox, filterRow: filterRow, toggler: toggler, tally: tally, countText: countText,
-    renderSharedFilters: renderSharedFilters, onlyOpposesFilter: onlyOpposesFilter,
+    renderSharedFilters: renderSharedFilters, onlyOpposes: onlyOpposes, showAll: showAll,
+    searchBox: searchBox,
     applyLanguage: applyLanguage, wire: wire
   };
 };

@@ -167,10 +167,7 @@
 
   /* ---- search (viewer-search.js) ------------------------------------------------------- */
 
-  var searchBox = window.qegraphSearch(DATA.nodes, {
-    label: nodeLabel, other: kit.otherLabel, noMatch: function () { return t("noMatch"); },
-    choose: function (n) { select({ kind: "node", id: n.id }, true); }
-  });
+  var searchBox = kit.searchBox();
   var search = searchBox.input, find = searchBox.find, fold = searchBox.fold;
 
   /* ---- filters (the shared ones in viewer-common.js) -------------------------------------- */
@@ -210,14 +207,6 @@
     updateStatus();
     if (fit) { refit(); }
   }
-  function onlyOpposes() {
-    kit.onlyOpposesFilter();
-    applyFilters(true);
-  }
-  function resetFilters() {
-    kit.resetFilters();
-    applyFilters(true);
-  }
 
   /* ---- language, colour, status ---------------------------------------------------------- */
 
@@ -247,8 +236,7 @@
     redraw();
     renderFilters();
   }
-  kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy, onlyOpposes: onlyOpposes,
-    reset: resetFilters });
+  kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy });
 
   setLanguage(kit.lang(), true);
   document.getElementById("qe-color").value = colorBy;
@@ -266,6 +254,6 @@
     select: function (id) { select({ kind: "node", id: id }, true); },
     selectEdge: function (id) { select({ kind: "edge", id: id }, true); },
     setLanguage: setLanguage, setColorBy: setColorBy, find: find, fold: fold,
-    onlyOpposes: onlyOpposes, reset: resetFilters, shownCount: shownCount
+    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, shownCount: shownCount
   };
 })();

@@ -374,10 +374,7 @@
 
   /* ---- search (viewer-search.js) ------------------------------------------------------- */
 
-  var searchBox = window.qegraphSearch(DATA.nodes, {
-    label: nodeLabel, other: kit.otherLabel, noMatch: function () { return t("noMatch"); },
-    choose: function (n) { select({ kind: "node", id: n.id }, true); }
-  });
+  var searchBox = kit.searchBox();
   var search = searchBox.input, find = searchBox.find, fold = searchBox.fold;
 
 
@@ -433,14 +430,6 @@
     if (fit) { refit(); }
   }
 
-  function onlyOpposes() {
-    kit.onlyOpposesFilter();
-    applyFilters(true);
-  }
-  function resetFilters() {
-    kit.resetFilters();
-    applyFilters(true);
-  }
 
   /* ---- the list beside the picture ----------------------------------------------------- */
 
@@ -615,8 +604,7 @@
     initialView();
   }
 
-  kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy, onlyOpposes: onlyOpposes,
-    reset: resetFilters });
+  kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy });
   document.getElementById("qe-layout").addEventListener("click", function () {
     setLayout(layoutMode === "contrast" ? "free" : "contrast");
   });
@@ -636,6 +624,6 @@
     select: function (id) { select({ kind: "node", id: id }, true); },
     selectEdge: function (id) { select({ kind: "edge", id: id }, true); },
     setLanguage: setLanguage, setColorBy: setColorBy, setLayout: setLayout, find: find,
-    onlyOpposes: onlyOpposes, reset: resetFilters, svg: viewSvg, fold: fold
+    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, svg: viewSvg, fold: fold
   };
 })();

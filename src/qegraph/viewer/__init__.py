@@ -832,7 +832,8 @@ def _template_text(name: str) -> str:
 def _page_script(name: str) -> str:
     """A page's script with what both pages share in front of it (one script element): the
     search box and the viewer kit (strings, panel, filters, links; templates/viewer-common.js)."""
-    return _template_text("viewer-search.js") + _template_text("viewer-common.js") + _template_text(name)
+    shared = ("viewer-search.js", "viewer-common.js")
+    return "".join(_template_text(part) for part in (*shared, name))
 
 
 def _csp_hash(text: str) -> str:
