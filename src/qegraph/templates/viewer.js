@@ -3,112 +3,61 @@
   "use strict";
 
   var DATA = JSON.parse(document.getElementById("qe-data").textContent);
-  var UI = {
-    en: {
-      search: "Search a concept (English, 中文 or pinyin)", colorBy: "Colour by",
-      bySide: "paradigm side", byType: "type", byCommunity: "community", sides: "Paradigm side",
-      types: "Types", relations: "Relations", communities: "Communities", axes: "Contrast axis",
-      evidence: "Evidence", documents: "Source document", filters: "Filters", menu: "Filters",
-      definition: "Definition", alsoCalled: "Also called",
-      outgoing: "Relations from here", incoming: "Relations to here",
-      passages: "Source passages", noPassage: "No source passage recorded.",
-      noRelation: "No relation drawn.", noMatch: "No concept matches.", paragraph: "paragraph",
-      line: "line", close: "Close", concepts: "concepts", edges: "relations",
-      hint: "Click a concept or a relation for its details; arrow keys walk between neighbours.",
-      side: { quality: "quality education", exam: "exam-oriented", neutral: "neither side" },
-      evidenceKinds: { stated: "stated in the text", inferred: "curator inference",
-        none: "not recorded" },
-      community: "community", members: "members", freeLayout: "Free layout",
-      contrastLayout: "Contrast layout", onlyOpposes: "Only contrasts", reset: "Show all",
-      exportSvg: "Export SVG", exportPng: "Export PNG", claim: "Claim", axis: "Axis",
-      relation: "Relation", from: "From", to: "To", iri: "IRI", copy: "Copy", copied: "Copied",
-      cite: "Cite", docs: "Open in the documentation", version: "graph version",
-      contrastTable: "Contrasts by axis", quality: "Quality education",
-      exam: "Exam-oriented education", skipToList: "Skip to the list of contrasts",
-      mapHelp: "Concept map. Arrow keys move between related concepts, Enter opens the " +
-        "selected one, Escape closes the details. The same contrasts are listed in a table " +
-        "below the map.",
-      selectedRelations: "Relations of the selected concept", noAxis: "no axis"
-    },
-    "zh-Hans": {
-      search: "搜索概念（中文、English 或拼音）", colorBy: "着色依据",
-      bySide: "范式归属", byType: "类型", byCommunity: "社群", sides: "范式归属",
-      types: "类型", relations: "关系", communities: "社群", axes: "对比维度",
-      evidence: "证据", documents: "来源文档", filters: "筛选", menu: "筛选",
-      definition: "定义", alsoCalled: "又称",
-      outgoing: "由此出发的关系", incoming: "指向此处的关系",
-      passages: "来源段落", noPassage: "没有记录来源段落。",
-      noRelation: "图中没有关系。", noMatch: "没有匹配的概念。", paragraph: "段",
-      line: "行", close: "关闭", concepts: "个概念", edges: "条关系",
-      hint: "点击概念或关系查看详情；方向键在相邻概念间移动。",
-      side: { quality: "素质教育", exam: "应试教育", neutral: "中性" },
-      evidenceKinds: { stated: "文本明述", inferred: "编者推断", none: "未记录" },
-      community: "社群", members: "个成员", freeLayout: "自由布局",
-      contrastLayout: "对比布局", onlyOpposes: "只看对比", reset: "全部显示",
-      exportSvg: "导出 SVG", exportPng: "导出 PNG", claim: "断言", axis: "对比维度",
-      relation: "关系", from: "从", to: "到", iri: "IRI", copy: "复制", copied: "已复制",
-      cite: "引用", docs: "在文档中打开", version: "图版本",
-      contrastTable: "按维度列出的对比", quality: "素质教育",
-      exam: "应试教育", skipToList: "跳到对比列表",
-      mapHelp: "概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
-        "地图下方的表格列出同样的对比。",
-      selectedRelations: "所选概念的关系", noAxis: "无维度"
-    }
-  };
   var GLYPHS = {
     dot: "\u25CF", diamond: "\u25C6", star: "\u2605", triangle: "\u25B2",
     triangleDown: "\u25BC", square: "\u25A0", hexagon: "\u2B22"
   };
   var SIDE_FILL = { quality: "#e8f5e9", exam: "#ffebee", neutral: "#eef1f3" };
 
-  var lang = DATA.lang === "zh-Hans" ? "zh-Hans" : "en";
   /* A big map has no hover tooltips (the panel says more) and straight edges: both cost
      seconds there. */
   var big = DATA.nodes.length > 400;
   var colorBy = DATA.colorBy;
   var layoutMode = DATA.layout === "free" ? "free" : "contrast";
-  var byId = {}, byKey = {}, edgeById = {}, edgeByKey = {};
-  var hidden = { side: {}, type: {}, pred: {}, axis: {}, evidence: {}, doc: {} };
+  var container = document.getElementById("qe-network");
+  var shownNodes = {}, shownEdges = {};
   var current = null;            /* {kind: "node"|"edge", id} */
-  var typeLabels = {};
-  var predLabels = {};
-  var adjacency = {};
-  DATA.legend.types.forEach(function (t) { typeLabels[t.key] = t; });
-  DATA.nodes.forEach(function (n) {
-    byId[n.id] = n; byKey[n.curie] = n; byKey[n.iri] = n; adjacency[n.id] = [];
+  /* The strings, indexes, panel and filter builders both pages share: viewer-common.js. */
+  var kit = window.qegraphViewerKit(DATA, {
+    ui: {
+      en: {
+        communities: "Communities", documents: "Source document",
+        hint: "Click a concept or a relation for its details; arrow keys walk between neighbours.",
+        community: "community", members: "members", freeLayout: "Free layout",
+        contrastLayout: "Contrast layout", exportSvg: "Export SVG", exportPng: "Export PNG",
+        iri: "IRI", copy: "Copy", copied: "Copied", cite: "Cite", version: "graph version",
+        contrastTable: "Contrasts by axis", quality: "Quality education",
+        exam: "Exam-oriented education", skipToList: "Skip to the list of contrasts",
+        mapHelp: "Concept map. Arrow keys move between related concepts, Enter opens the " +
+          "selected one, Escape closes the details. The same contrasts are listed in a table " +
+          "below the map.",
+        selectedRelations: "Relations of the selected concept"
+      },
+      "zh-Hans": {
+        communities: "社群", documents: "来源文档",
+        hint: "点击概念或关系查看详情；方向键在相邻概念间移动。",
+        community: "社群", members: "个成员", freeLayout: "自由布局",
+        contrastLayout: "对比布局", exportSvg: "导出 SVG", exportPng: "导出 PNG",
+        iri: "IRI", copy: "复制", copied: "已复制", cite: "引用", version: "图版本",
+        contrastTable: "按维度列出的对比", quality: "素质教育",
+        exam: "应试教育", skipToList: "跳到对比列表",
+        mapHelp: "概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
+          "地图下方的表格列出同样的对比。",
+        selectedRelations: "所选概念的关系"
+      }
+    },
+    /* Function declarations are hoisted: the page's actions exist already. */
+    container: container, current: function () { return current; }, select: select,
+    hidePanel: hidePanel, applyFilters: applyFilters
   });
-  DATA.edges.forEach(function (e) {
-    edgeById[e.id] = e;
-    if (e.claim) { edgeByKey[e.claim] = e; }
-    if (!predLabels[e.pred]) { predLabels[e.pred] = { key: e.pred, en: e.en, zh: e.zh }; }
-    adjacency[e.from].push(e);
-    if (e.to !== e.from) { adjacency[e.to].push(e); }
-  });
+  var hidden = kit.hidden;
+  var byId = kit.byId, edgeById = kit.edgeById, adjacency = kit.adjacency;
+  var typeLabels = kit.typeLabels;
+  var t = kit.t, zh = kit.zh, nodeLabel = kit.nodeLabel, pick = kit.pick, el = kit.el;
+  var clear = kit.clear, linkTo = kit.linkTo, definition = kit.definition;
+  var edgeFiltersActive = kit.edgeFiltersActive;
 
-  function t(key) { return UI[lang][key]; }
-  function zh() { return lang === "zh-Hans"; }
-  function nodeLabel(n) { return zh() ? n.zh : n.en; }
-  function otherLabel(n) { return zh() ? n.en : n.zh; }
-  function pick(item) { return zh() ? item.zh : item.en; }
-  function definition(n) { return zh() && n.defZh ? n.defZh : n.def || n.defZh; }
-  function docTitle(p) { return zh() && p.titleZh ? p.titleZh : p.title; }
-
-  function el(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
-
-  function nodeColor(n) {
-    if (colorBy === "type") { return DATA.colors.type[n.type] || "#7f7f7f"; }
-    if (colorBy === "community") {
-      var palette = DATA.colors.community;
-      return palette[n.community % palette.length];
-    }
-    return DATA.colors.side[n.side] || "#607d8b";
-  }
+  function nodeColor(n) { return kit.nodeColor(n, colorBy); }
   function darker(hex) {
     var v = parseInt(hex.slice(1), 16);
     var r = Math.round(((v >> 16) & 255) * 0.7);
@@ -128,44 +77,11 @@
     return box;
   }
 
-  /* ---- what is shown ------------------------------------------------------------------- */
+  /* ---- what is shown (viewer-common.js) ------------------------------------------------ */
 
-  function edgeFiltersActive() {
-    return ["pred", "axis", "evidence"].some(function (k) { return Object.keys(hidden[k]).length; });
-  }
-  function edgeShownByItself(e) {
-    if (hidden.pred[e.pred]) { return false; }
-    if (e.opposes && hidden.axis[e.axis || ""]) { return false; }
-    if (hidden.evidence[e.evidence || "none"]) { return false; }
-    if (Object.keys(hidden.doc).length && e.docs.length &&
-        e.docs.every(function (d) { return hidden.doc[d]; })) { return false; }
-    return true;
-  }
-  function nodeShownByItself(n) {
-    if (hidden.side[n.side] || hidden.type[n.type]) { return false; }
-    if (Object.keys(hidden.doc).length &&
-        (!n.docs.length || n.docs.every(function (d) { return hidden.doc[d]; }))) { return false; }
-    return true;
-  }
-  var shownNodes = {}, shownEdges = {};
   function computeShown() {
-    shownNodes = {}; shownEdges = {};
-    DATA.nodes.forEach(function (n) { if (nodeShownByItself(n)) { shownNodes[n.id] = true; } });
-    var touched = {};
-    DATA.edges.forEach(function (e) {
-      if (shownNodes[e.from] && shownNodes[e.to] && edgeShownByItself(e)) {
-        shownEdges[e.id] = true; touched[e.from] = true; touched[e.to] = true;
-      }
-    });
-    /* With a relation, axis or evidence filter on, a concept none of whose relations is
-       shown has nothing to say about them: hide it too (the selected one stays). */
-    if (edgeFiltersActive()) {
-      Object.keys(shownNodes).forEach(function (id) {
-        if (!touched[id] && !(current && current.kind === "node" && String(current.id) === id)) {
-          delete shownNodes[id];
-        }
-      });
-    }
+    var shown = kit.computeShown();
+    shownNodes = shown.nodes; shownEdges = shown.edges;
   }
 
   /* ---- vis-network --------------------------------------------------------------------- */
@@ -229,7 +145,6 @@
   }
 
   computeShown();
-  var container = document.getElementById("qe-network");
   narrow = container.clientWidth < 600;
   var nodes = new vis.DataSet(DATA.nodes.map(visNode));
   var edges = new vis.DataSet(DATA.edges.map(visEdge));
@@ -303,52 +218,9 @@
     }
   }
 
-  /* ---- side panel ---------------------------------------------------------------------- */
+  /* ---- side panel (viewer-common.js builds the shared part) --------------------------- */
 
   var panel = document.getElementById("qe-panel");
-  var panelBody = document.getElementById("qe-panel-body");
-
-  function linkTo(n) {
-    var a = el("a", "qe-link", nodeLabel(n));
-    a.href = "#" + n.curie;
-    return a;
-  }
-
-  function passageList(passages) {
-    var list = el("ul", "qe-passages");
-    passages.forEach(function (p) {
-      var li = el("li", "qe-passage");
-      li.appendChild(el("span", "qe-file", p.file));
-      var where = [];
-      if (p.para !== null) { where.push(zh() ? "第 " + p.para + " " + t("paragraph") : "\u00B6 " + p.para); }
-      if (p.line !== null) { where.push(zh() ? "第 " + p.line + " " + t("line") : t("line") + " " + p.line); }
-      li.appendChild(document.createTextNode(" " + where.join(", ")));
-      var title = docTitle(p);
-      if (title) { li.appendChild(el("span", "qe-doc", title)); }
-      if (p.phrase) { li.appendChild(el("q", null, p.phrase)); }
-      list.appendChild(li);
-    });
-    return list;
-  }
-
-  function relationItems(n, outgoing) {
-    var list = el("ul");
-    adjacency[n.id].forEach(function (e) {
-      if ((outgoing ? e.from : e.to) !== n.id) { return; }
-      var other = byId[outgoing ? e.to : e.from];
-      var li = el("li");
-      var rel = el("a", "qe-pred" + (e.opposes ? " qe-opposes" : ""), edgeLabel(e));
-      rel.href = e.claim ? "#" + e.claim : "#";
-      rel.addEventListener("click", function (ev) {
-        if (!e.claim) { ev.preventDefault(); select({ kind: "edge", id: e.id }, true); }
-      });
-      li.appendChild(rel);
-      li.appendChild(document.createTextNode(outgoing ? " \u2192 " : " \u2190 "));
-      li.appendChild(linkTo(other));
-      list.appendChild(li);
-    });
-    return list.childNodes.length ? list : null;
-  }
 
   function iriBlock(iri, curieText) {
     var wrap = el("div", "qe-iri");
@@ -388,101 +260,33 @@
     return p;
   }
 
-  function panelTitle(text) {
-    var h = el("h2", null, text);
-    h.id = "qe-panel-title";
-    h.tabIndex = -1;
-    return h;
-  }
-
   function renderNodePanel(n) {
-    clear(panelBody);
-    panelBody.appendChild(panelTitle(nodeLabel(n)));
-    panelBody.appendChild(el("p", "qe-second", otherLabel(n)));
-    var badges = el("div", "qe-badges");
-    var type = typeLabels[n.type];
-    badges.appendChild(el("span", "qe-badge", type ? pick(type) : n.type));
-    badges.appendChild(el("span", "qe-badge qe-" + n.side, t("side")[n.side]));
-    panelBody.appendChild(badges);
-    panelBody.appendChild(iriBlock(n.iri, n.curie));
-    if (DATA.docsHref && n.docsAnchor) {
-      var docs = el("a", "qe-docs-link", t("docs"));
-      docs.href = DATA.docsHref + "#" + n.docsAnchor;
-      panelBody.appendChild(docs);
-    }
-    if (n.alt.length) {
-      panelBody.appendChild(el("h3", null, t("alsoCalled")));
-      panelBody.appendChild(el("p", null, n.alt.join(" \u00B7 ")));
-    }
-    var d = definition(n);
-    if (d) {
-      panelBody.appendChild(el("h3", null, t("definition")));
-      var dp = el("p", "qe-definition", d);
-      dp.lang = zh() && n.defZh ? "zh-Hans" : "en";
-      panelBody.appendChild(dp);
-    }
-    var out = relationItems(n, true), inc = relationItems(n, false);
-    if (out) { panelBody.appendChild(el("h3", null, t("outgoing"))); panelBody.appendChild(out); }
-    if (inc) { panelBody.appendChild(el("h3", null, t("incoming"))); panelBody.appendChild(inc); }
-    if (!out && !inc) { panelBody.appendChild(el("p", "qe-none", t("noRelation"))); }
-    panelBody.appendChild(el("h3", null, t("passages")));
-    if (!n.passages.length) {
-      panelBody.appendChild(el("p", "qe-none", t("noPassage")));
-    } else {
-      panelBody.appendChild(passageList(n.passages));
-    }
-    panelBody.appendChild(citation(nodeLabel(n), n.iri, n.passages));
+    kit.nodePanel(n, iriBlock(n.iri, n.curie), edgeLabel);
+    kit.passagesBlock(n.passages);
+    kit.panelBody.appendChild(citation(nodeLabel(n), n.iri, n.passages));
     openPanel();
   }
 
   function renderEdgePanel(e) {
-    clear(panelBody);
     var a = byId[e.from], b = byId[e.to];
-    panelBody.appendChild(panelTitle(nodeLabel(a) + " \u2014 " + (zh() ? e.zh : e.en) + " \u2192 " +
-      nodeLabel(b)));
-    panelBody.appendChild(el("p", "qe-second", t("claim")));
-    var dl = el("dl", "qe-claim");
-    function row(name, value) {
-      dl.appendChild(el("dt", null, name));
-      var dd = el("dd");
-      if (typeof value === "string") { dd.textContent = value; } else { dd.appendChild(value); }
-      dl.appendChild(dd);
-    }
-    row(t("relation"), e.en + " / " + e.zh + " (" + e.pred + ")");
-    row(t("from"), linkTo(a));
-    row(t("to"), linkTo(b));
-    if (e.opposes) { row(t("axis"), e.axisEn ? e.axisEn + " / " + e.axisZh : t("noAxis")); }
-    row(t("evidence"), t("evidenceKinds")[e.evidence || "none"]);
-    panelBody.appendChild(dl);
-    if (e.claim) { panelBody.appendChild(iriBlock(e.claimIri || e.claim, e.claim)); }
-    panelBody.appendChild(el("h3", null, t("passages")));
-    if (!e.passages.length) {
-      panelBody.appendChild(el("p", "qe-none", t("noPassage")));
-    } else {
-      panelBody.appendChild(passageList(e.passages));
-    }
-    panelBody.appendChild(citation(nodeLabel(a) + " " + (zh() ? e.zh : e.en) + " " + nodeLabel(b),
+    kit.edgePanel(e, t("claim"));
+    if (e.claim) { kit.panelBody.appendChild(iriBlock(e.claimIri || e.claim, e.claim)); }
+    kit.passagesBlock(e.passages);
+    kit.panelBody.appendChild(citation(nodeLabel(a) + " " + (zh() ? e.zh : e.en) + " " + nodeLabel(b),
       e.claimIri || e.claim || "", e.passages));
     openPanel();
   }
 
   function openPanel() {
-    panel.hidden = false;
-    document.body.classList.add("qe-has-panel");
+    kit.openPanel();
     renderTable();
   }
   function hidePanel() {
-    panel.hidden = true;
-    document.body.classList.remove("qe-has-panel");
+    kit.closePanel();
     current = null;
     network.unselectAll();
     renderTable();
   }
-  document.getElementById("qe-close").addEventListener("click", function () {
-    if (location.hash) { history.pushState(null, "", location.pathname + location.search); }
-    hidePanel();
-    container.focus();
-  });
 
   /* ---- selection and history ----------------------------------------------------------- */
 
@@ -515,20 +319,8 @@
       network.setSelection({ nodes: [], edges: [e.id] }, { unselectAll: true, highlightEdges: false });
       renderEdgePanel(e);
     }
-    var fragment = fragmentOf(sel);
-    if (record && fragment && decodeURIComponent(location.hash.slice(1)) !== fragment) {
-      history.pushState(null, "", "#" + fragment);
-    }
+    if (record) { kit.recordFragment(fragmentOf(sel)); }
   }
-
-  function fromFragment() {
-    var key = decodeURIComponent(location.hash.slice(1));
-    if (!key) { if (!panel.hidden) { hidePanel(); } return; }
-    if (byKey[key]) { select({ kind: "node", id: byKey[key].id }, false); return; }
-    if (edgeByKey[key]) { select({ kind: "edge", id: edgeByKey[key].id }, false); }
-  }
-  window.addEventListener("hashchange", fromFragment);
-  window.addEventListener("popstate", fromFragment);
 
   network.on("click", function (params) {
     if (params.nodes.length) {
@@ -582,105 +374,28 @@
 
   /* ---- search (viewer-search.js) ------------------------------------------------------- */
 
-  var searchBox = window.qegraphSearch(DATA.nodes, {
-    label: nodeLabel, other: otherLabel, noMatch: function () { return t("noMatch"); },
-    choose: function (n) { select({ kind: "node", id: n.id }, true); }
-  });
+  var searchBox = kit.searchBox();
   var search = searchBox.input, find = searchBox.find, fold = searchBox.fold;
 
 
-  function filterRow(marker, text, number, checked, onChange) {
-    var row = el("label");
-    var box = el("input");
-    box.type = "checkbox";
-    box.checked = checked;
-    box.addEventListener("change", function () { onChange(box.checked); });
-    row.appendChild(box);
-    if (marker) { row.appendChild(marker); }
-    row.appendChild(el("span", "qe-name", text));
-    row.appendChild(el("span", "qe-count", number));
-    return row;
-  }
-  function toggler(group, key) {
-    return function (on) {
-      if (on) { delete hidden[group][key]; } else { hidden[group][key] = true; }
-      applyFilters(true);
-    };
-  }
-  function tally(items, keyOf, shown) {
-    var all = {}, now = {};
-    items.forEach(function (item) {
-      [].concat(keyOf(item)).forEach(function (k) {
-        all[k] = (all[k] || 0) + 1;
-        if (shown[item.id]) { now[k] = (now[k] || 0) + 1; }
-      });
-    });
-    return { all: all, now: now };
-  }
-  function countText(c, k) {
-    var all = c.all[k] || 0, now = c.now[k] || 0;
-    return now === all ? String(all) : now + " / " + all;
-  }
-
   function renderFilters() {
-    var sides = document.getElementById("qe-filter-side");
-    clear(sides);
-    var bySide = tally(DATA.nodes, function (n) { return n.side; }, shownNodes);
-    DATA.legend.sides.forEach(function (s) {
-      if (!bySide.all[s.key]) { return; }
-      var sw = el("span", "qe-swatch");
-      sw.style.background = DATA.colors.side[s.key];
-      if (colorBy !== "side") { sw.style.opacity = "0.35"; }
-      sides.appendChild(filterRow(sw, t("side")[s.key], countText(bySide, s.key),
-        !hidden.side[s.key], toggler("side", s.key)));
-    });
-    var types = document.getElementById("qe-filter-type");
-    clear(types);
-    var byType = tally(DATA.nodes, function (n) { return n.type; }, shownNodes);
+    kit.renderSharedFilters(shownNodes, shownEdges, { dimSides: colorBy !== "side", predsByCount: true });
+    var types = kit.filterBox("qe-filter-type");
+    var byType = kit.tally(DATA.nodes, function (n) { return n.type; }, shownNodes);
     DATA.legend.types.forEach(function (ty) {
       var glyph = el("span", "qe-glyph", GLYPHS[ty.shape] || "\u25CF");
       glyph.style.color = colorBy === "type" ? DATA.colors.type[ty.key] : "#546e7a";
       glyph.setAttribute("aria-hidden", "true");
-      types.appendChild(filterRow(glyph, pick(ty), countText(byType, ty.key), !hidden.type[ty.key],
-        toggler("type", ty.key)));
+      types.appendChild(kit.filterRow(glyph, pick(ty), kit.countText(byType, ty.key),
+        !hidden.type[ty.key], kit.toggler("type", ty.key)));
     });
-    var preds = document.getElementById("qe-filter-pred");
-    clear(preds);
-    var byPred = tally(DATA.edges, function (e) { return e.pred; }, shownEdges);
-    Object.keys(predLabels).sort(function (a, b) {
-      return (byPred.all[b] - byPred.all[a]) || (a < b ? -1 : 1);
-    }).forEach(function (key) {
-      var sample = el("span", "qe-edge-sample" + (key === "qe:opposes" ? " qe-opposes" : ""));
-      sample.setAttribute("aria-hidden", "true");
-      preds.appendChild(filterRow(sample, pick(predLabels[key]), countText(byPred, key),
-        !hidden.pred[key], toggler("pred", key)));
-    });
-    var axes = document.getElementById("qe-filter-axis");
-    clear(axes);
-    var opposes = DATA.edges.filter(function (e) { return e.opposes; });
-    var byAxis = tally(opposes, function (e) { return e.axis || ""; }, shownEdges);
-    document.getElementById("qe-axis-section").hidden = !opposes.length;
-    DATA.axes.concat(byAxis.all[""] ? [{ key: "", en: UI.en.noAxis, zh: UI["zh-Hans"].noAxis }] : [])
-      .forEach(function (a) {
-        axes.appendChild(filterRow(null, pick(a), countText(byAxis, a.key), !hidden.axis[a.key],
-          toggler("axis", a.key)));
-      });
-    var evidence = document.getElementById("qe-filter-evidence");
-    clear(evidence);
-    var byEvidence = tally(DATA.edges, function (e) { return e.evidence || "none"; }, shownEdges);
-    ["stated", "inferred", "none"].forEach(function (k) {
-      if (!byEvidence.all[k]) { return; }
-      evidence.appendChild(filterRow(null, t("evidenceKinds")[k], countText(byEvidence, k),
-        !hidden.evidence[k], toggler("evidence", k)));
-    });
-    var docs = document.getElementById("qe-filter-doc");
-    clear(docs);
-    var byDoc = tally(DATA.nodes, function (n) { return n.docs; }, shownNodes);
+    var docs = kit.filterBox("qe-filter-doc");
+    var byDoc = kit.tally(DATA.nodes, function (n) { return n.docs; }, shownNodes);
     document.getElementById("qe-doc-section").hidden = !DATA.documents.length;
     DATA.documents.forEach(function (d) {
       if (!byDoc.all[d.key]) { return; }
-      var row = filterRow(null, pick(d), countText(byDoc, d.key), !hidden.doc[d.key],
-        toggler("doc", d.key));
+      var row = kit.filterRow(null, pick(d), kit.countText(byDoc, d.key), !hidden.doc[d.key],
+        kit.toggler("doc", d.key));
       row.title = d.file;
       docs.appendChild(row);
     });
@@ -715,17 +430,6 @@
     if (fit) { refit(); }
   }
 
-  function onlyOpposes() {
-    hidden.pred = {};
-    Object.keys(predLabels).forEach(function (k) { if (k !== "qe:opposes") { hidden.pred[k] = true; } });
-    applyFilters(true);
-  }
-  function resetFilters() {
-    hidden = { side: {}, type: {}, pred: {}, axis: {}, evidence: {}, doc: {} };
-    applyFilters(true);
-  }
-  document.getElementById("qe-only-opposes").addEventListener("click", onlyOpposes);
-  document.getElementById("qe-reset").addEventListener("click", resetFilters);
 
   /* ---- the list beside the picture ----------------------------------------------------- */
 
@@ -738,7 +442,7 @@
       (groups[e.axis || ""] = groups[e.axis || ""] || []).push(e);
     });
     var order = DATA.axes.map(function (a) { return a; });
-    order.push({ key: "", en: UI.en.noAxis, zh: UI["zh-Hans"].noAxis });
+    order.push(kit.NO_AXIS);
     var table = el("table", "qe-contrasts");
     var head = el("thead");
     var hr = el("tr");
@@ -854,37 +558,14 @@
   /* ---- language, colour, layout, menu -------------------------------------------------- */
 
   function updateStatus() {
-    var shown = Object.keys(shownNodes).length;
-    var shownE = Object.keys(shownEdges).length;
-    var status = document.getElementById("qe-status");
-    var total = DATA.nodes.length === shown ? String(shown) : shown + " / " + DATA.nodes.length;
-    var totalE = DATA.edges.length === shownE ? String(shownE) : shownE + " / " + DATA.edges.length;
-    status.textContent = total + " " + t("concepts") + " \u00B7 " + totalE + " " +
-      t("edges") + (DATA.cut ? " \u00B7 " + pick(DATA.cut) : "") + " \u00B7 " + t("hint");
+    document.getElementById("qe-status").textContent = kit.countsText(shownNodes, shownEdges) +
+      (DATA.cut ? " \u00B7 " + pick(DATA.cut) : "") + " \u00B7 " + t("hint");
   }
 
   function setLanguage(next, opening) {
-    lang = next === "zh-Hans" ? "zh-Hans" : "en";
-    document.documentElement.lang = lang;
-    document.querySelectorAll("[data-i18n]").forEach(function (e) {
-      e.textContent = t(e.getAttribute("data-i18n"));
-    });
-    document.querySelectorAll("[data-i18n-title]").forEach(function (e) {
-      e.title = t(e.getAttribute("data-i18n-title"));
-      e.setAttribute("aria-label", e.title);
-    });
-    var title = zh() ? DATA.titleZh : DATA.title;
-    document.getElementById("qe-title").textContent = title;
-    document.title = title;
-    search.placeholder = t("search");
-    search.setAttribute("aria-label", t("search"));
-    container.setAttribute("aria-label", title);
-    document.getElementById("qe-map-help").textContent = t("mapHelp");
+    kit.applyLanguage(next, search);
     document.getElementById("qe-layout").textContent =
       layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
-    document.querySelectorAll(".qe-lang button").forEach(function (b) {
-      b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
-    });
     if (!opening) {  /* the data sets were built in this language */
       nodes.update(DATA.nodes.map(function (n) {
         return { id: n.id, label: nodeLabel(n), title: big ? undefined : tooltip(n) };
@@ -923,28 +604,16 @@
     initialView();
   }
 
-  document.querySelectorAll(".qe-lang button").forEach(function (b) {
-    b.addEventListener("click", function () { setLanguage(b.getAttribute("data-lang")); });
-  });
-  document.getElementById("qe-color").addEventListener("change", function (ev) {
-    setColorBy(ev.target.value);
-  });
+  kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy });
   document.getElementById("qe-layout").addEventListener("click", function () {
     setLayout(layoutMode === "contrast" ? "free" : "contrast");
   });
-  var menu = document.getElementById("qe-menu");
-  menu.addEventListener("click", function () {
-    var open = !document.body.classList.contains("qe-menu-open");
-    document.body.classList.toggle("qe-menu-open", open);
-    menu.setAttribute("aria-expanded", String(open));
-  });
-
-  setLanguage(lang, true);
+  setLanguage(kit.lang(), true);
   document.getElementById("qe-color").value = colorBy;
   initialView();
   network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "true"); });
   if (location.hash) {
-    fromFragment();
+    kit.fromFragment();
   } else if (DATA.focus !== null && DATA.focus !== undefined) {
     select({ kind: "node", id: DATA.focus }, false, { noMove: true });
   }
@@ -955,6 +624,6 @@
     select: function (id) { select({ kind: "node", id: id }, true); },
     selectEdge: function (id) { select({ kind: "edge", id: id }, true); },
     setLanguage: setLanguage, setColorBy: setColorBy, setLayout: setLayout, find: find,
-    onlyOpposes: onlyOpposes, reset: resetFilters, svg: viewSvg, fold: fold
+    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, svg: viewSvg, fold: fold
   };
 })();

@@ -830,8 +830,10 @@ def _template_text(name: str) -> str:
 
 
 def _page_script(name: str) -> str:
-    """A page's script with the search box both pages share in front of it (one script element)."""
-    return _template_text("viewer-search.js") + _template_text(name)
+    """A page's script with what both pages share in front of it (one script element): the
+    search box and the viewer kit (strings, panel, filters, links; templates/viewer-common.js)."""
+    shared = ("viewer-search.js", "viewer-common.js")
+    return "".join(_template_text(part) for part in (*shared, name))
 
 
 def _csp_hash(text: str) -> str:
