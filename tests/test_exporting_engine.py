@@ -302,3 +302,45 @@ def test_unescape_reads_every_n_triples_escape() -> None:
     assert "\\u0085" in escaped and '\\"' in escaped
     assert _unescape(escaped[1:-1].encode()).decode() == text
     assert _unescape(b"\\U0001F600\\u00E9") == "😀é".encode()
+
+
+def test_data_export_goes_through_the_bulk_loaded_store(tmp_path, monkeypatch) -> None:
+    """Files whose literals Oxigraph's store keeps as written are bulk-loaded and dumped, not
+    read term by term; the bytes are the rdflib writers'."""
+    import qegraph.loading
+
+    path = tmp_path / "tricky.ttl"
+    path.write_text(
+        _TRICKY.replace('"01"^^xsd:integer , ', "").replace('"1.50"^^xsd:decimal , ', ""),
+        encoding="utf-8",
+    )
+
+    def refused(*args, **kwargs):
+        raise AssertionError("read term by term")
+
+    monkeypatch.setattr(qegraph.loading, "engine_quads", refused)
+    for fmt in ("turtle", "nt"):
+        assert serialize(DataFiles([path], bundled=False), fmt) == _today(
+            [path], fmt, bundled=False
+        )
+    path.write_text(_TRICKY, encoding="utf-8")  # "1.50"^^xsd:decimal: the store would say "1.5"
+    with pytest.raises(AssertionError, match="read term by term"):
+        serialize(DataFiles([path], bundled=False), "nt")
+
+
+def test_a_file_read_twice_warns_once(tmp_path) -> None:
+    """A file the store would rewrite is read again term by term: its warnings come once."""
+    import warnings
+
+    path = tmp_path / "imports.ttl"
+    path.write_text(
+        "<urn:x:o> <http://www.w3.org/2002/07/owl#imports> <urn:x:far> ;\n"
+        '    <urn:x:p> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = serialize(DataFiles([path], bundled=False), "turtle")
+    assert [str(w.message).count("was not fetched") for w in caught] == [1]
+    assert data == _today([path], "turtle", bundled=False)
+    assert b'"1.50"^^xsd:decimal' in data
