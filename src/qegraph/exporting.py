@@ -30,7 +30,6 @@ import math
 import operator
 import os
 import re
-import warnings
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from pathlib import Path
@@ -896,26 +895,11 @@ def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
         store._inner.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph)
         return _engine_lines(_taken(out), merge=False)
     if isinstance(source, DataFiles) and not named:
-        from .loading import engine_quads, faithful_engine_store
+        from .loading import engine_ntriples
 
-        # Oxigraph's bulk loader (after load()'s own checks) then one dump, as for --store:
-        # no Python object per triple. A store that would rewrite a literal ("1.0"^^xsd:decimal
-        # as "1") is not used; the files are then read term by term, warning only once.
-        loaded, faithful = faithful_engine_store(source.files, bundled=source.bundled)
-        if faithful:
-            out = io.BytesIO()
-            loaded.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-            del loaded
-            return _engine_lines(_taken(out), merge=True)
-        del loaded
-        out = io.BytesIO()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # given while the store was loaded
-            quads = engine_quads(source.files, bundled=source.bundled)
-            triples = (ox.Triple(s, p, o) for s, p, o, _g in quads)
-            ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
-        # Files may repeat a triple: the export holds it once.
-        return _engine_lines(_taken(out), merge=True)
+        # Oxigraph parses and writes the files the loader's checks clear, with no Python
+        # object per triple. Files may repeat a triple: the export holds it once.
+        return _engine_lines(engine_ntriples(source.files, bundled=source.bundled), merge=True)
     return None
 
 
