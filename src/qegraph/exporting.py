@@ -618,11 +618,19 @@ class _TurtleWriter:
         subject = predicate = None
         by_predicate: dict[bytes, list[bytes]] = {}
         objects: list[bytes] = []
+        # One object per IRI: a predicate (or a class) recurs under every subject, and the
+        # copies split from each line would otherwise all be kept (tens of MB at 1M triples).
+        iris: dict[bytes, bytes] = {}
+        shared = iris.setdefault
         # Taken from the end, each line freed as its terms are kept: a reverse order, which
         # keeps a subject's (and a predicate's) lines together; everything is sorted below.
         for _ in range(len(lines)):
             s, p, o = lines.pop().split(b" ", 2)
+            p = shared(p, p)
+            if o[0] == _LT:
+                o = shared(o, o)
             if s != subject:
+                s = shared(s, s) if s[0] == _LT else s
                 subject, predicate, objects = s, p, [o]
                 by_predicate = props[s] = {p: objects}
             elif p != predicate:
