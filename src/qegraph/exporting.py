@@ -626,14 +626,15 @@ class _TurtleWriter:
         # keeps a subject's (and a predicate's) lines together; everything is sorted below.
         for _ in range(len(lines)):
             s, p, o = lines.pop().split(b" ", 2)
-            p = shared(p, p)
             if o[0] == _LT:
                 o = shared(o, o)
             if s != subject:
                 s = shared(s, s) if s[0] == _LT else s
+                p = shared(p, p)
                 subject, predicate, objects = s, p, [o]
                 by_predicate = props[s] = {p: objects}
             elif p != predicate:
+                p = shared(p, p)
                 predicate, objects = p, [o]
                 by_predicate[p] = objects
             else:
