@@ -302,3 +302,46 @@ def test_unescape_reads_every_n_triples_escape() -> None:
     assert "\\u0085" in escaped and '\\"' in escaped
     assert _unescape(escaped[1:-1].encode()).decode() == text
     assert _unescape(b"\\U0001F600\\u00E9") == "😀é".encode()
+
+
+def test_data_export_is_parsed_by_oxigraph_in_bulk(tmp_path, monkeypatch) -> None:
+    """Files the loader's checks clear are parsed and written by Oxigraph with no Python work
+    per triple (not read term by term); the bytes are the rdflib writers'."""
+    import qegraph.loading
+
+    path = tmp_path / "tricky.ttl"
+    # Without the \\u escapes (a file with one is read term by term: an escape may spell
+    # owl:imports).
+    text = "".join(line for line in _TRICKY.splitlines(True) if "\\u" not in line)
+    text += '<urn:x:d> <urn:x:p> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    path.write_text(text, encoding="utf-8")
+    expected = {fmt: _today([path], fmt, bundled=False) for fmt in ("turtle", "nt")}
+
+    def refused(*args, **kwargs):
+        raise AssertionError("read term by term")
+
+    monkeypatch.setattr(qegraph.loading, "_quads_noting_imports", refused)
+    for fmt in ("turtle", "nt"):
+        assert serialize(DataFiles([path], bundled=False), fmt) == expected[fmt]
+    assert b'"1.50"^^xsd:decimal' in expected["turtle"]  # kept as written: no store
+    path.write_text(_TRICKY, encoding="utf-8")
+    with pytest.raises(AssertionError, match="read term by term"):
+        serialize(DataFiles([path], bundled=False), "nt")
+
+
+def test_data_export_warns_once_and_keeps_literals_as_written(tmp_path) -> None:
+    """A file read term by term (it mentions owl:imports) warns once, as load() does."""
+    import warnings
+
+    path = tmp_path / "imports.ttl"
+    path.write_text(
+        "<urn:x:o> <http://www.w3.org/2002/07/owl#imports> <urn:x:far> ;\n"
+        '    <urn:x:p> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = serialize(DataFiles([path], bundled=False), "turtle")
+    assert [str(w.message).count("was not fetched") for w in caught] == [1]
+    assert data == _today([path], "turtle", bundled=False)
+    assert b'"1.50"^^xsd:decimal' in data

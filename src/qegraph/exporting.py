@@ -618,14 +618,23 @@ class _TurtleWriter:
         subject = predicate = None
         by_predicate: dict[bytes, list[bytes]] = {}
         objects: list[bytes] = []
+        # One object per IRI: a predicate (or a class) recurs under every subject, and the
+        # copies split from each line would otherwise all be kept (tens of MB at 1M triples).
+        iris: dict[bytes, bytes] = {}
+        shared = iris.setdefault
         # Taken from the end, each line freed as its terms are kept: a reverse order, which
         # keeps a subject's (and a predicate's) lines together; everything is sorted below.
         for _ in range(len(lines)):
             s, p, o = lines.pop().split(b" ", 2)
+            if o[0] == _LT:
+                o = shared(o, o)
             if s != subject:
+                s = shared(s, s) if s[0] == _LT else s
+                p = shared(p, p)
                 subject, predicate, objects = s, p, [o]
                 by_predicate = props[s] = {p: objects}
             elif p != predicate:
+                p = shared(p, p)
                 predicate, objects = p, [o]
                 by_predicate[p] = objects
             else:
@@ -895,14 +904,11 @@ def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
         store._inner.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph)
         return _engine_lines(_taken(out), merge=False)
     if isinstance(source, DataFiles) and not named:
-        from .loading import engine_quads
+        from .loading import engine_ntriples
 
-        quads = engine_quads(source.files, bundled=source.bundled)
-        triples = (ox.Triple(s, p, o) for s, p, o, _g in quads)
-        out = io.BytesIO()
-        ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
-        # Files may repeat a triple: the export holds it once.
-        return _engine_lines(_taken(out), merge=True)
+        # Oxigraph parses and writes the files the loader's checks clear, with no Python
+        # object per triple. Files may repeat a triple: the export holds it once.
+        return _engine_lines(engine_ntriples(source.files, bundled=source.bundled), merge=True)
     return None
 
 
