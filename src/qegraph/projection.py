@@ -180,6 +180,7 @@ def project(
     include_schema: bool = False,
     include_provenance: bool = False,
     predicates: Iterable[str | URIRef] | None = None,
+    only: Iterable[str] | None = None,
 ) -> nx.MultiDiGraph:
     """Project ``graph`` onto a ``networkx.MultiDiGraph``: resources and the relations between them.
 
@@ -193,6 +194,10 @@ def project(
         Also make nodes of claims, source passages and documents, statements, persons, axes.
     predicates:
         Follow only these predicates (CURIEs such as ``"qe:respects"`` or IRIs); all by default.
+    only:
+        Keep only the nodes with these keys (and the edges between them): the same graph as
+        ``project(graph).subgraph(only)``, without reading the attributes of the rest (the
+        viewer projects only the concepts a cut keeps).
 
     Returns
     -------
@@ -211,6 +216,9 @@ def project(
 
     follow = None if predicates is None else {_expand_predicate(p) for p in predicates}
     nodes = _select_nodes(graph, include_schema, include_provenance)
+    if only is not None:
+        wanted = set(only)
+        nodes = {n for n in nodes if node_key(n) in wanted}
 
     # One pass per property instead of several lookups per node keeps large graphs fast.
     pref: dict[Any, dict[str, str]] = {}
@@ -310,7 +318,10 @@ def _subject_objects(graph: Graph, predicate: URIRef) -> Iterable[tuple[Any, Any
     """``graph.subject_objects(predicate)``, read from the store's index when it can be."""
     pos = _memory_index(graph, "pos")
     if pos is None:
-        yield from graph.subject_objects(predicate)
+        from .engine_projection import subject_objects
+
+        # For an Oxigraph-backed graph this reads the store in bulk (one rdflib term per IRI).
+        yield from subject_objects(graph, predicate)
         return
     for o, subjects in pos.get(predicate, {}).items():
         for s in subjects:
