@@ -40,7 +40,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from ..concepts import curie, resolve_concept, source_passages
@@ -799,9 +799,11 @@ def _alt_labels(graph: Graph, keys: set[str]) -> dict[str, list[str]]:
     from rdflib.namespace import SKOS
 
     found: dict[str, set[str]] = {}
-    for s, o in graph.subject_objects(SKOS.altLabel):
-        if isinstance(o, Literal) and str(s) in keys:
-            found.setdefault(str(s), set()).add(str(o))
+    # Node by node: the graph may hold many more concepts than the page draws.
+    for key in sorted(keys):
+        for o in graph.objects(_term(key), SKOS.altLabel):
+            if isinstance(o, Literal):
+                found.setdefault(key, set()).add(str(o))
     return {k: sorted(v) for k, v in found.items()}
 
 
@@ -891,10 +893,16 @@ def _zh_definitions(graph: Graph, keys: set[str]) -> dict[str, str]:
     from rdflib.namespace import SKOS
 
     found: dict[str, str] = {}
-    for s, o in graph.subject_objects(SKOS.definition):
-        if isinstance(o, Literal) and (o.language or "").lower() == "zh-hans" and str(s) in keys:
-            found[str(s)] = min(found.get(str(s), str(o)), str(o))
+    for key in sorted(keys):
+        for o in graph.objects(_term(key), SKOS.definition):
+            if isinstance(o, Literal) and (o.language or "").lower() == "zh-hans":
+                found[key] = min(found.get(key, str(o)), str(o))
     return found
+
+
+def _term(key: str) -> URIRef | BNode:
+    """The RDF term of a projection key (see :func:`qegraph.projection.node_key`)."""
+    return BNode(key[2:]) if key.startswith("_:") else URIRef(key)
 
 
 def _node_passages(graph: Graph, key: str) -> list[URIRef]:
