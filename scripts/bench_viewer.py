@@ -4,6 +4,7 @@ Run: python scripts/bench_viewer.py [--sizes 128,1000,5000,20000] [--browser]
          [--renderers vis,webgl] [--top 2000]
      python scripts/bench_viewer.py --build-phases 5000
      python scripts/bench_viewer.py --projection-ab 50000
+     python scripts/bench_viewer.py --viz-ab 50000 [--top 2000]
 
 Each graph has N skos:Concepts with English and Chinese labels, a definition, a type, and about
 2.3 relations per concept (a preferential-attachment tree plus random links, fixed seed), so it is
@@ -169,6 +170,54 @@ def projection_ab(n: int) -> None:
         print(f"{name:<32} {elapsed:8.2f} s")
 
 
+OLD_VIZ = """import sys
+from qegraph import load, viz
+viz(load([sys.argv[1]]), top=int(sys.argv[2])).write(sys.argv[3])
+"""
+
+
+def viz_ab(n: int, top: int) -> None:
+    """``qegraph --data FILE viz --top K`` (Oxigraph parser, cut on integer edges, only the kept
+    concepts projected) against what it ran before (rdflib parse, whole projection, cut), each a
+    whole process on the same N-Triples file of ``n`` synthetic concepts; checks the two pages
+    are the same bytes."""
+    import subprocess
+    import sys
+
+    folder = Path(tempfile.mkdtemp())
+    data = folder / f"map-{n}.nt"
+    graph = synthetic(n)
+    graph.serialize(data, format="nt", encoding="utf-8")
+    print(f"{n:,} concepts, {len(graph):,} triples in {data.name}; --top {top}")
+    del graph
+    runs = {
+        "before: rdflib load + projection": [sys.executable, "-c", OLD_VIZ, str(data), str(top)],
+        "after: qegraph --data FILE viz": [
+            sys.executable,
+            "-m",
+            "qegraph",
+            "--data",
+            str(data),
+            "viz",
+            "--top",
+            str(top),
+        ],
+    }
+    times = {}
+    pages = {}
+    for name, command in runs.items():
+        out = folder / f"{len(pages)}.html"
+        command = [*command, str(out)] if "-c" in command else [*command, "-o", str(out)]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times[name] = time.perf_counter() - start
+        pages[name] = out.read_bytes()
+        print(f"{name:<36} {times[name]:8.2f} s", flush=True)
+    before, after = times.values()
+    print(f"ratio before/after: {before / after:.1f}x")
+    print(f"same page bytes: {len(set(pages.values())) == 1}")
+
+
 def build_phases(n: int) -> None:
     """Where ``qegraph --data EXTRA build`` spends its time, step by step, with ``n`` synthetic
     concepts added to the bundled graph (the same steps, in the order ``build`` runs them).
@@ -239,7 +288,17 @@ def main() -> None:
         metavar="N",
         help="instead: time the projection's reads and degree, old way against new, at N concepts",
     )
+    parser.add_argument(
+        "--viz-ab",
+        type=int,
+        metavar="N",
+        help="instead: time qegraph viz --top on N concepts, before and after issue 15",
+    )
     args = parser.parse_args()
+    if args.viz_ab:
+        print(f"command: python scripts/bench_viewer.py --viz-ab {args.viz_ab} --top {args.top}")
+        viz_ab(args.viz_ab, args.top)
+        return
     if args.projection_ab:
         print(f"command: python scripts/bench_viewer.py --projection-ab {args.projection_ab}")
         projection_ab(args.projection_ab)

@@ -792,10 +792,14 @@ def viz(
     a concept for its definition, relations and source passages. Above 2,000 concepts the page
     draws with WebGL; above 5,000, pick a part with --focus or --top.
     """
+    from .engine_projection import engine_graph
     from .viewer import viz as render_viewer
 
+    # In memory, the files go into an Oxigraph store (its parser, not rdflib's): a cut is then
+    # made on integer edges and only the concepts drawn are projected (as analyze does).
+    embedded = not (session.store or session.endpoint)
     page = render_viewer(
-        session.graph(),
+        engine_graph(session.data) if embedded else session.graph(),
         focus=focus,
         depth=depth,
         top=top,

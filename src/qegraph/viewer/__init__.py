@@ -40,7 +40,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from ..concepts import curie, resolve_concept, source_passages
@@ -294,30 +294,36 @@ def viewer_data(
     from ..ontodoc import docs_anchor
     from ..projection import communities, degree, node_key, pagerank, project
 
-    G = project(graph)
+    fast = _engine_cut(graph, top, size_by) if focus is None and top is not None else None
     focus_key = None
-    if focus is not None:
-        node = resolve_concept(graph, focus)
-        focus_key = node_key(node)
-        if focus_key not in G:
-            raise ConceptLookupError(
-                f"{focus!r} ({curie(node)}) is not a concept (skos:Concept), so the viewer does "
-                "not draw it"
-            )
-        G = _neighbourhood(G, focus_key, depth)
-    scores = pagerank(G) if size_by == "pagerank" else {k: float(v) for k, v in degree(G).items()}
     cut = None
-    if top is not None and top < G.number_of_nodes():
-        total = G.number_of_nodes()
-        keep = _cut_by_meaning(G, scores, top, focus_key)
-        G = G.subgraph(sorted(keep)).copy()
-        scores = {n: scores[n] for n in G.nodes}
-        cut = {
-            "en": f"showing {len(keep):,} of {total:,} concepts: every contrast pair, the "
-            "paradigms, dimensions and characteristics, then the most central",
-            "zh": f"显示 {total:,} 个概念中的 {len(keep):,} 个：全部对立概念对、范式、方面和特点，"
-            "其余按中心度取前",
-        }
+    if fast is not None:
+        # A big graph in an Oxigraph store: the cut was made on integer edges, and only the
+        # concepts it keeps are projected (the same graph, scores and notice as below).
+        keep, all_scores, total = fast
+        G = project(graph, only=keep)
+        scores = {n: all_scores[n] for n in G.nodes}
+        cut = _cut_notice(len(keep), total)
+    else:
+        G = project(graph)
+        if focus is not None:
+            node = resolve_concept(graph, focus)
+            focus_key = node_key(node)
+            if focus_key not in G:
+                raise ConceptLookupError(
+                    f"{focus!r} ({curie(node)}) is not a concept (skos:Concept), so the viewer "
+                    "does not draw it"
+                )
+            G = _neighbourhood(G, focus_key, depth)
+        scores = (
+            pagerank(G) if size_by == "pagerank" else {k: float(v) for k, v in degree(G).items()}
+        )
+        if top is not None and top < G.number_of_nodes():
+            total = G.number_of_nodes()
+            keep = _cut_by_meaning(G, scores, top, focus_key)
+            G = _restrict(G, keep)
+            scores = {n: scores[n] for n in G.nodes}
+            cut = _cut_notice(len(keep), total)
     if G.number_of_nodes() > max_nodes:
         raise GraphTooLargeError(
             f"the graph has {G.number_of_nodes():,} concepts, more than the viewer draws "
@@ -456,19 +462,61 @@ def viewer_data(
 _KEEP_TYPES = frozenset({"qe:Paradigm", "qe:Dimension", "qe:Characteristic"})
 
 
+def _restrict(G: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """``G`` restricted to ``keep``, nodes in key order and edges in ``G``'s order: the graph
+    ``project(graph, only=keep)`` gives. (``G.subgraph(keep)`` iterates a small ``keep`` in set
+    order, which changes with the string hash seed, and so did the page bytes of a cut.)"""
+    import networkx as nx
+
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, G.nodes[n]) for n in sorted(keep))
+    H.add_edges_from(
+        (u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep
+    )
+    return H
+
+
+def _cut_notice(kept: int, total: int) -> dict[str, str]:
+    """What a cut page says it shows, in both languages."""
+    return {
+        "en": f"showing {kept:,} of {total:,} concepts: every contrast pair, the "
+        "paradigms, dimensions and characteristics, then the most central",
+        "zh": f"显示 {total:,} 个概念中的 {kept:,} 个：全部对立概念对、范式、方面和特点，"
+        "其余按中心度取前",
+    }
+
+
 def _cut_by_meaning(
     G: nx.MultiDiGraph, scores: dict[str, float], top: int, focus_key: str | None
 ) -> set[str]:
-    """The ``top`` concepts to draw when there are more: the focus, both members of every
-    ``qe:opposes`` pair, the paradigms, dimensions and characteristics, then the most central.
+    """The ``top`` concepts of the projection ``G`` to draw when there are more
+    (see :func:`_keep`)."""
+    pairs = {n for a, b, k in G.edges(keys=True) if k == _OPPOSES for n in (a, b)}
+    kinds = {n: {a["type"], *a["types"]} for n, a in G.nodes(data=True)}
+    return _keep(list(G.nodes), scores, pairs, kinds, top, focus_key)
+
+
+def _keep(
+    names: list[str],
+    scores: dict[str, float],
+    pairs: set[str],
+    kinds: dict[str, set[str]],
+    top: int,
+    focus_key: str | None,
+) -> set[str]:
+    """The ``top`` of ``names`` to draw: the focus, both members of every ``qe:opposes`` pair
+    (``pairs``), the paradigms, dimensions and characteristics (by ``kinds``: each name's type
+    CURIEs), then the most central by ``scores``.
 
     The contrast is what the page is for, so it survives any cut; dimensions and
     characteristics take at most a quarter of the room; each group is taken by centrality.
+
+    >>> sorted(_keep(["a", "b", "c", "d"], {"a": 3.0, "d": 2.0}, {"c", "b"}, {}, 3, None))
+    ['a', 'b', 'c']
     """
-    ranked = sorted(G.nodes, key=lambda n: (-scores.get(n, 0.0), n))
-    pairs = {n for a, b, k in G.edges(keys=True) if k == _OPPOSES for n in (a, b)}
-    paradigms = {n for n, a in G.nodes(data=True) if "qe:Paradigm" in {a["type"], *a["types"]}}
-    grouped = {n for n, a in G.nodes(data=True) if _KEEP_TYPES & {a["type"], *a["types"]}}
+    ranked = sorted(names, key=lambda n: (-scores.get(n, 0.0), n))
+    paradigms = {n for n, k in kinds.items() if "qe:Paradigm" in k}
+    grouped = {n for n, k in kinds.items() if _KEEP_TYPES & k}
     keep = {focus_key} if focus_key is not None else set()
 
     def take(group: set[str], limit: int) -> None:
@@ -484,6 +532,98 @@ def _cut_by_meaning(
     take(grouped, len(keep) + max(1, top // 4))
     take(set(ranked), top)
     return keep
+
+
+def _engine_cut(
+    graph: Graph, top: int, size_by: str
+) -> tuple[set[str], dict[str, float], int] | None:
+    """The cut of a graph kept in an Oxigraph store, made without projecting it: the kept keys,
+    the score of every concept and the number of concepts; None when the graph is not in such
+    a store or needs no cut (then the projection route draws it).
+
+    The concepts, their undirected simple edges, the ``qe:opposes`` pairs and the types come
+    from :func:`qegraph.engine_projection.engine_core` and one read of the ``rdf:type`` quads;
+    scores and choices are those of :func:`_cut_by_meaning` on the whole projection, so the same
+    concepts are kept (tests/test_viewer_cut.py compares the two routes).
+    """
+    from ..engine_projection import engine_core, engine_store
+
+    found = engine_store(graph)
+    if found is None:
+        return None
+    core = engine_core(graph)
+    names = core.names
+    if top >= len(names):
+        return None
+    scores = _engine_scores(names, core.edges, size_by)
+    pairs = {names[k] for pair in core.opposes for k in pair}
+    return (
+        _keep(names, scores, pairs, _engine_kinds(graph, found, names), top, None),
+        scores,
+        len(names),
+    )
+
+
+def _engine_scores(
+    names: list[str], edges: list[tuple[int, int]], size_by: str
+) -> dict[str, float]:
+    """Degree or PageRank of each concept on the undirected simple graph, as
+    :func:`qegraph.projection.degree` and :func:`qegraph.projection.pagerank` give them."""
+    if size_by == "pagerank":
+        from .._igraph import IGRAPH_EDGES
+
+        if len(edges) > IGRAPH_EDGES:
+            import igraph
+
+            # The edges of projection.undirected in the same order, so the same PRPACK result.
+            g = igraph.Graph(n=len(names), edges=edges, directed=False)
+            return dict(zip(names, g.pagerank(damping=0.85, directed=False), strict=True))
+        import networkx as nx
+
+        from ..projection import pagerank
+
+        U = nx.Graph()
+        U.add_nodes_from(names)
+        U.add_edges_from((names[i], names[j]) for i, j in edges)
+        return pagerank(U)
+    counts = [0] * len(names)
+    for i, j in edges:
+        counts[i] += 1
+        counts[j] += 1
+    return {name: float(c) for name, c in zip(names, counts, strict=True)}
+
+
+def _engine_kinds(graph: Graph, found: tuple[Any, Any], names: list[str]) -> dict[str, set[str]]:
+    """Each concept's type CURIEs with its primary type, as the projection's ``types`` and
+    ``type`` attributes hold them (computed once per set of types, as project() does)."""
+    import pyoxigraph as ox
+
+    from ..concepts import primary_type
+
+    store, where = found
+    named = ox.NamedNode
+    wanted = set(names)
+    types: dict[str, set[str]] = {}
+    for quad in store.quads_for_pattern(None, named(str(RDF.type)), None, where):
+        s, o = quad.subject, quad.object
+        if type(s) is named and type(o) is named and s.value in wanted:
+            types.setdefault(s.value, set()).add(o.value)
+    by_set: dict[frozenset[str], set[str]] = {}
+    kinds = {}
+    for name in names:
+        key = frozenset(types.get(name, ()))
+        kind = by_set.get(key)
+        if kind is None:
+            curies = sorted(curie(URIRef(t)) for t in key)
+            primary = primary_type(graph, URIRef(name))
+            main = (
+                curie(primary)
+                if primary is not None
+                else (curies[0] if curies else "rdfs:Resource")
+            )
+            kind = by_set[key] = {main, *curies}
+        kinds[name] = kind
+    return kinds
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -659,9 +799,11 @@ def _alt_labels(graph: Graph, keys: set[str]) -> dict[str, list[str]]:
     from rdflib.namespace import SKOS
 
     found: dict[str, set[str]] = {}
-    for s, o in graph.subject_objects(SKOS.altLabel):
-        if isinstance(o, Literal) and str(s) in keys:
-            found.setdefault(str(s), set()).add(str(o))
+    # Node by node: the graph may hold many more concepts than the page draws.
+    for key in sorted(keys):
+        for o in graph.objects(_term(key), SKOS.altLabel):
+            if isinstance(o, Literal):
+                found.setdefault(key, set()).add(str(o))
     return {k: sorted(v) for k, v in found.items()}
 
 
@@ -751,10 +893,16 @@ def _zh_definitions(graph: Graph, keys: set[str]) -> dict[str, str]:
     from rdflib.namespace import SKOS
 
     found: dict[str, str] = {}
-    for s, o in graph.subject_objects(SKOS.definition):
-        if isinstance(o, Literal) and (o.language or "").lower() == "zh-hans" and str(s) in keys:
-            found[str(s)] = min(found.get(str(s), str(o)), str(o))
+    for key in sorted(keys):
+        for o in graph.objects(_term(key), SKOS.definition):
+            if isinstance(o, Literal) and (o.language or "").lower() == "zh-hans":
+                found[key] = min(found.get(key, str(o)), str(o))
     return found
+
+
+def _term(key: str) -> URIRef | BNode:
+    """The RDF term of a projection key (see :func:`qegraph.projection.node_key`)."""
+    return BNode(key[2:]) if key.startswith("_:") else URIRef(key)
 
 
 def _node_passages(graph: Graph, key: str) -> list[URIRef]:
