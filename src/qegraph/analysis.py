@@ -137,9 +137,9 @@ def _igraph_scores(
 ) -> tuple[dict[str, Any], list[str]]:
     import igraph
     import numpy as np
-    from threadpoolctl import threadpool_limits
 
     from ._igraph import community_sets
+    from ._igraph import pagerank as igraph_pagerank
 
     n, m = len(core.names), len(core.edges)
     ig = igraph.Graph(n=n, edges=core.edges, directed=False)
@@ -182,10 +182,7 @@ def _igraph_scores(
         notes.append(f"closeness estimated from distances to {k} sampled nodes (seed {seed})")
     closeness = closeness.tolist()
 
-    # igraph's PageRank (PRPACK) sums in parallel OpenMP threads, whose order varies from run to
-    # run and moves the last digits: one thread gives the same scores every time.
-    with threadpool_limits(1, user_api="openmp"):
-        pagerank = ig.pagerank(directed=False)
+    pagerank = igraph_pagerank(ig)
     groups, _ = community_sets(None, seed=seed, engine="igraph", ig=(ig, names))
     index = {name: i for i, name in enumerate(names)}
     membership = [0] * n

@@ -422,11 +422,12 @@ def pagerank(G: nx.MultiDiGraph | nx.Graph, *, alpha: float = 0.85) -> dict[str,
     U = undirected(G)
     if U.number_of_nodes() == 0:
         return {}
+    from ._igraph import pagerank as igraph_pagerank
     from ._igraph import to_igraph, use_igraph
 
     if use_igraph(U):
         ig, names = to_igraph(U)
-        return dict(zip(names, ig.pagerank(damping=alpha, directed=False), strict=True))
+        return dict(zip(names, igraph_pagerank(ig, alpha), strict=True))
     return nx.pagerank(U, alpha=alpha, tol=1e-12, max_iter=10_000)
 
 

@@ -576,8 +576,10 @@ def _engine_scores(
             import igraph
 
             # The edges of projection.undirected in the same order, so the same PRPACK result.
+            from .._igraph import pagerank as igraph_pagerank
+
             g = igraph.Graph(n=len(names), edges=edges, directed=False)
-            return dict(zip(names, g.pagerank(damping=0.85, directed=False), strict=True))
+            return dict(zip(names, igraph_pagerank(g, 0.85), strict=True))
         import networkx as nx
 
         from ..projection import pagerank
