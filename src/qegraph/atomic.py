@@ -28,6 +28,7 @@ __all__ = [
     "atomic_write_text",
     "make_folder",
     "output_kind",
+    "process_alive",
     "write_failed",
 ]
 
@@ -166,3 +167,18 @@ def make_folder(folder: str | os.PathLike[str]) -> Path:
         why = err.strerror
         raise ExportError(f"{shown_path(path)}: cannot create the folder ({why})") from None
     return path
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this pid exists (a lock holder may be alive even if not ours).
+
+    >>> process_alive(os.getpid())
+    True
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -50,6 +50,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.store import Store
 
+from .atomic import process_alive
 from .errors import BackendError, InputError, QueryError
 from .limits import token_too_large
 from .namespaces import PREFIXES, bind_prefixes, language_tag
@@ -476,7 +477,7 @@ def _remove_stale(parent: Path, name: str) -> None:
     """Remove temporary stores left by loads that were killed (their process is gone)."""
     for stale in parent.glob(f".{name}.qegraph-*"):
         pid = stale.name.rsplit(".qegraph-", 1)[1].split("-")[0]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue  # another load is running now
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -551,16 +552,6 @@ def store_lock(
         with contextlib.suppress(OSError):
             os.unlink(lock_path)
         os.close(fd)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

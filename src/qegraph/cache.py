@@ -35,6 +35,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .atomic import process_alive
+
 __all__ = ["CACHE_FORMAT", "cache_key", "cache_root", "open_cached", "save_later"]
 
 #: Bumped whenever what an entry holds changes meaning.
@@ -213,22 +215,12 @@ def _take(lock: Path) -> int:
         return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         holder = lock.read_text(encoding="ascii", errors="replace").strip()
-        if holder.isdigit() and _alive(int(holder)):
+        if holder.isdigit() and process_alive(int(holder)):
             raise  # being written
         if not holder.isdigit() and time.time() - lock.stat().st_mtime < 60:
             raise  # the writer is starting: it has not said its pid yet
         lock.unlink()
         return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _write(store: Any, root: Path, key: str, paths: list[str], warned: list[str]) -> None:

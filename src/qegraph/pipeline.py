@@ -171,7 +171,7 @@ def clean_stale_builds(target: str | os.PathLike[str]) -> list[Path]:
     >>> clean_stale_builds(pathlib.Path(tempfile.mkdtemp()) / "site")
     []
     """
-    from .backends import _alive
+    from .atomic import process_alive
 
     target = Path(target)
     parent = target.parent if str(target.parent) else Path(".")
@@ -179,7 +179,7 @@ def clean_stale_builds(target: str | os.PathLike[str]) -> list[Path]:
     prefix = _STAGING.format(name=target.name)
     for stale in parent.glob(f"{glob.escape(prefix)}*"):
         pid = stale.name[len(prefix) :].split("-")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
             continue  # another build of the same folder is running now
         shutil.rmtree(stale, ignore_errors=True)
         removed.append(stale)
