@@ -60,22 +60,19 @@ def engine_store(graph: Any) -> tuple[Any, Any] | None:
 def engine_graph(files: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True) -> Graph:
     """The bundled ontology and ``files`` in an in-memory Oxigraph store, as an rdflib graph.
 
-    The files are read by :func:`qegraph.loading.engine_quads` (every check of
-    :func:`qegraph.load`) and never become rdflib terms; the graph answers rdflib calls through
-    the same store class as ``--store`` does, and :func:`engine_store` finds the store under it.
+    The files are read by :func:`qegraph.loading.engine_store` (every check of
+    :func:`qegraph.load`, then Oxigraph's bulk loader, as ``query`` reads them) and never become
+    rdflib terms; the graph answers rdflib calls through the same store class as ``--store``
+    does, and :func:`engine_store` finds the store under it.
 
     >>> len(engine_graph()) == len(__import__("qegraph").load())
     True
     """
-    import pyoxigraph as ox
-
+    from . import loading
     from .backends import DEFAULT_GRAPH, _oxigraph_store_class
-    from .loading import engine_quads
     from .namespaces import bind_prefixes
 
-    store = ox.Store()
-    quads = engine_quads(files, bundled=bundled)
-    store.bulk_extend(ox.Quad(s, p, o) for s, p, o, _g in quads)
+    store = loading.engine_store(files, bundled=bundled)
     rdf_store = _oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
     return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
 
