@@ -96,23 +96,32 @@ import random, signal, sys, threading, time
 from qegraph.errors import QueryTimeoutError
 from qegraph.limits import time_limit
 
-def loop(n, scale):
+def spin(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+def loop(n, scale, overrun):
     outcomes = {"done": 0, "timeout": 0}
     for _ in range(n):
+        seconds = random.uniform(1e-6, 2e-4) * scale
         try:
-            with time_limit(random.uniform(1e-6, 2e-4) * scale):
+            with time_limit(seconds):
                 sum(range(random.randint(0, 300) * scale))
+                spin(random.uniform(0, overrun) * seconds)
             outcomes["done"] += 1
         except QueryTimeoutError:
             outcomes["timeout"] += 1
     return outcomes
 
 random.seed(int(sys.argv[1]))
-main = loop(int(sys.argv[2]), 1)
+main = loop(int(sys.argv[2]), 1, 0)
 assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), signal.getitimer(signal.ITIMER_REAL)
 assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
 found = []
-worker = threading.Thread(target=lambda: found.append(loop(int(sys.argv[2]) // 10, 20)))
+# A watchdog needs the GIL to fire, which a busy worker gives up only every switch interval
+# (5 ms), so bodies spin up to 3x their limit (up to 12 ms): timeouts on a fast machine too.
+worker = threading.Thread(target=lambda: found.append(loop(int(sys.argv[2]) // 10, 20, 3)))
 worker.start()
 worker.join()
 time.sleep(0.7)  # a timer or watchdog left behind would fire here
