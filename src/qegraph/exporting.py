@@ -724,7 +724,11 @@ class _TurtleWriter:
         return self.text[subject] + b" " + self._predicates(subject, 1) + b" .\n"
 
     def _predicates(self, subject: bytes, depth: int) -> bytes:
-        props = self.props(subject)
+        span = self.spans.get(subject)
+        if span is None:
+            return b""
+        rows = itertools.groupby(_split(self.lines[span[0] : span[1]]), _PREDICATE)
+        props = {p: list(map(_OBJECT, same)) for p, same in rows}  # as self.props(subject)
         indent, between = _INDENTS[depth] if depth < 4 else _indents(depth)
         parts = []
         text = self.text.__getitem__
@@ -736,7 +740,11 @@ class _TurtleWriter:
             if len(objects) > 1:
                 objects = sorted(objects, key=self.keys.__getitem__)
                 if not inline or inline.isdisjoint(objects):
-                    parts.append(names[predicate] + between.join(map(text, objects)))
+                    texts = [
+                        node if node[0] == _QUOTE and node[-1] != _GT else text(node)
+                        for node in objects
+                    ]
+                    parts.append(names[predicate] + between.join(texts))
                     continue
             else:
                 node = objects[0]
