@@ -967,10 +967,32 @@ def _line_starts(raw: bytes) -> set[int]:
     for pattern in (*_SPECIAL_TEXT, b"\xc2"):
         at = raw.find(pattern)
         while at >= 0:
-            if pattern != b"\xc2" or 0x80 <= raw[at + 1] <= 0x9F:
+            if (pattern != b"\xc2" or 0x80 <= raw[at + 1] <= 0x9F) and not (
+                pattern == b'"^^<' and _canonical_integer_at(raw, at)
+            ):
                 starts.add(raw.rfind(b"\n", 0, at) + 1)
             at = raw.find(pattern, at + 1)
     return starts
+
+
+_INTEGER_END = b'"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+_CANONICAL_INTEGER = re.compile(rb"-?[1-9][0-9]*|0")
+
+
+def _canonical_integer_at(raw: bytes, at: int) -> bool:
+    """Whether the ``"^^<`` at ``at`` ends a line's ``xsd:integer`` object already written as
+    rdflib writes it (``"15"``, not ``"015"`` or ``"+15"``): that line needs no rewriting.
+
+    Integers are the common typed literal (line and paragraph numbers); the other typed
+    literals, rarer, all take the exact path.
+    """
+    if not raw.startswith(_INTEGER_END, at):
+        return False  # another datatype, or text inside a literal (a line ends after " .")
+    opening = raw.rfind(b'"', 0, at)
+    # The quote must open the object (after the space): an escaped quote inside a literal
+    # ("a \"15") has a backslash before it.
+    canonical = _CANONICAL_INTEGER.fullmatch(raw, opening + 1, at) is not None
+    return raw[opening - 1] == 0x20 and canonical
 
 
 def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
