@@ -920,7 +920,10 @@ def _joined(lines: list[bytes]) -> bytes:
 #: a blank node, a typed literal (rdflib's lexical form), C1 controls and U+2028/U+2029 (which
 #: qegraph escapes and Oxigraph does not). A literal may match by chance; that line just takes
 #: the slower exact path.
-_SPECIAL_TEXT = (b"_:", b'"^^<', "\u2028".encode(), "\u2029".encode())
+_SPECIAL_TEXT = (b"_:", b'"^^<')
+#: The first byte of U+2028/U+2029 (and of other characters, checked), and of C1 controls:
+#: single bytes are found with memchr, several times faster than a longer pattern.
+_SPECIAL_LEAD = {b"\xe2": (b"\x80\xa8", b"\x80\xa9"), b"\xc2": None}
 #: A language tag at the end of a line (Oxigraph lower-cases them: zh-hans for zh-Hans).
 _LANGUAGE_END = re.compile(rb'"@([A-Za-z0-9-]+) \.\n')
 
@@ -964,14 +967,22 @@ def _line_starts(raw: bytes) -> set[int]:
     byte, several times slower on a large dump).
     """
     starts = set()
-    for pattern in (*_SPECIAL_TEXT, b"\xc2"):
+    for pattern in _SPECIAL_TEXT:
         at = raw.find(pattern)
         while at >= 0:
-            if (pattern != b"\xc2" or 0x80 <= raw[at + 1] <= 0x9F) and not (
-                pattern == b'"^^<' and _canonical_integer_at(raw, at)
-            ):
+            if pattern != b'"^^<' or not _canonical_integer_at(raw, at):
                 starts.add(raw.rfind(b"\n", 0, at) + 1)
             at = raw.find(pattern, at + 1)
+    for lead, follows in _SPECIAL_LEAD.items():
+        at = raw.find(lead)
+        while at >= 0:
+            if (
+                0x80 <= raw[at + 1] <= 0x9F  # a C1 control
+                if follows is None
+                else raw[at + 1 : at + 3] in follows  # U+2028, U+2029
+            ):
+                starts.add(raw.rfind(b"\n", 0, at) + 1)
+            at = raw.find(lead, at + 1)
     return starts
 
 
@@ -1015,15 +1026,29 @@ def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
         special.append(lines[index])
         lines[index] = b""  # sorts first; dropped below
     del raw
-    if special:
-        lines += _exact_lines(special)
+    rewritten = _exact_lines(special) if special else []
+    lines += rewritten
     lines.sort()
     del lines[: len(special)]
-    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-        # The same triple twice (from files), or two written alike (rdflib's lexical form
-        # makes "01" and "1" as integers one literal).
+    # The same triple twice (from files), or two written alike (rdflib's lexical form makes
+    # "01" and "1" as integers one literal). A store's lines are distinct as Oxigraph writes
+    # them, so there only a rewritten line can have a twin: its neighbours are looked at.
+    if (
+        any(map(operator.eq, lines, itertools.islice(lines, 1, None)))
+        if merge
+        else _twinned(lines, rewritten)
+    ):
         lines = [line for line, _ in itertools.groupby(lines)]
     return lines, len(lines) if merge else count
+
+
+def _twinned(lines: list[bytes], probes: list[bytes]) -> bool:
+    """Whether one of ``probes`` is twice in the sorted ``lines``."""
+    for line in probes:
+        at = bisect.bisect_left(lines, line)
+        if at + 1 < len(lines) and lines[at + 1] == line:
+            return True
+    return False
 
 
 def _exact_lines(special: list[bytes]) -> list[bytes]:
