@@ -659,9 +659,10 @@ class _TurtleWriter:
         self.lines = lines
         spans: dict[bytes, tuple[int, int]] = {}
         at = 0
-        # A subject's lines are together (sorted lines that start alike). The terms are split
-        # in C (map, groupby, itemgetter) and dropped as soon as counted.
-        for subject, rows in itertools.groupby(_split(lines), _SUBJECT):
+        # A subject's lines are together (sorted lines that start alike). The subjects are
+        # split off in C (map, partition, groupby) and their lines counted.
+        subjects = map(_SUBJECT, map(bytes.partition, lines, _SPACES))
+        for subject, rows in itertools.groupby(subjects):
             end = at + len(list(rows))
             spans[subject] = (at, end)
             at = end
@@ -703,14 +704,16 @@ class _TurtleWriter:
         subjects = sorted(subjects[:first_blank], key=_IRI_TEXT) + sorted(
             subjects[first_blank:], key=_LABEL_TEXT
         )
-        inline = self.inline
-        statement = self._statement
+        inline, done, text, predicates = self.inline, self.done, self.text, self._predicates
         for subject in subjects:
             if subject not in inline:
-                blocks.append(statement(subject))
+                # As self._statement(subject); only blank nodes need to be marked done.
+                if subject[0] == _UNDERSCORE:
+                    done.add(subject)
+                blocks.append(text[subject] + b" " + predicates(subject, 1) + b" .\n")
         # Blank nodes only reachable through a cycle of single references, or nested too deep:
         # label one, go on (until every subject is written).
-        left = [s for s in subjects if s not in self.done]
+        left = [s for s in subjects[first_blank:] if s not in done]
         while left:
             for subject in left:
                 if subject not in self.done:
