@@ -604,6 +604,46 @@ _IRI_TEXT = operator.itemgetter(slice(1, -1))
 _LABEL_TEXT = operator.itemgetter(slice(2, None))
 
 
+class _Texts(dict):  # type: ignore[type-arg]
+    """The Turtle text of a term given as N-Triples text; IRIs (which recur) are kept.
+
+    ``texts.__getitem__`` maps a list of terms in C: only a term not seen before calls back.
+    """
+
+    def __missing__(self, term: bytes) -> bytes:
+        first = term[0]
+        if first == _QUOTE:
+            if term[-1] != _GT:
+                return term  # a plain or language-tagged literal: as in N-Triples
+            end = term.rindex(b'"^^<')
+            return term[: end + 3] + self[term[end + 3 :]]
+        if first != _LT:
+            return term
+        iri = term[1:-1].decode("utf-8")
+        text = self[term] = (_curie(iri) or iri_ref(iri)).encode("utf-8")
+        return text
+
+
+_SUBJECT, _PREDICATE, _OBJECT = (operator.itemgetter(i) for i in range(3))
+
+
+_SPACES, _TWOS = itertools.repeat(b" "), itertools.repeat(2)
+
+
+def _split(lines: Iterable[bytes]) -> Iterable[list[bytes]]:
+    """Each N-Triples line as its three terms, split in C (no Python frame per line)."""
+    return map(bytes.split, lines, _SPACES, _TWOS)
+
+
+def _indents(depth: int) -> tuple[bytes, bytes]:
+    """(indent of the predicates, separator of the objects) at ``depth``."""
+    indent = b"    " * depth
+    return indent, b",\n" + indent + b"    "
+
+
+_INDENTS = [_indents(depth) for depth in range(4)]
+
+
 class _TurtleWriter:
     """Writes sorted N-Triples lines as sorted Turtle, nesting blank nodes used once as objects.
 
@@ -612,57 +652,45 @@ class _TurtleWriter:
     """
 
     def __init__(self, lines: list[bytes], keep_labels: Iterable[bytes] = ()):
-        self.text: dict[bytes, bytes] = {}
-        props: dict[bytes, dict[bytes, list[bytes]]] = {}
-        refs: dict[bytes, int] = {}
-        subject = predicate = None
-        by_predicate: dict[bytes, list[bytes]] = {}
-        objects: list[bytes] = []
-        # One object per IRI: a predicate (or a class) recurs under every subject, and the
-        # copies split from each line would otherwise all be kept (tens of MB at 1M triples).
-        iris: dict[bytes, bytes] = {}
-        shared = iris.setdefault
-        # Taken from the end, each line freed as its terms are kept: a reverse order, which
-        # keeps a subject's (and a predicate's) lines together; everything is sorted below.
-        for _ in range(len(lines)):
-            s, p, o = lines.pop().split(b" ", 2)
-            if o[0] == _LT:
-                o = shared(o, o)
-            if s != subject:
-                s = shared(s, s) if s[0] == _LT else s
-                p = shared(p, p)
-                subject, predicate, objects = s, p, [o]
-                by_predicate = props[s] = {p: objects}
-            elif p != predicate:
-                p = shared(p, p)
-                predicate, objects = p, [o]
-                by_predicate[p] = objects
-            else:
-                objects.append(o)
+        self.text = _Texts()
+        # The lines are kept as they are and each subject's are split when it is written:
+        # keeping their terms instead costs a Python object per term, and making those (more
+        # than the splitting) was most of the writer's time.
+        self.lines = lines
+        spans: dict[bytes, tuple[int, int]] = {}
+        at = 0
+        # A subject's lines are together (sorted lines that start alike). The subjects are
+        # split off in C (map, partition, groupby) and their lines counted.
+        subjects = map(_SUBJECT, map(bytes.partition, lines, _SPACES))
+        for subject, rows in itertools.groupby(subjects):
+            end = at + len(list(rows))
+            spans[subject] = (at, end)
+            at = end
+        self.spans = spans
+        refs: dict[bytes, int] = defaultdict(int)
+        # The lines with a blank node as the object (or " _:" in a literal: checked), picked
+        # in C: most lines have none.
+        blank = itertools.compress(lines, map(operator.contains, lines, itertools.repeat(b" _:")))
+        for _s, _p, o in _split(blank):
             if o[0] == _UNDERSCORE:
-                refs[o] = refs.get(o, 0) + 1
-        self.props = props
+                refs[o] += 1
         # Nodes also used in another graph of a dataset keep their label, to stay one node.
         self.inline = {n for n, count in refs.items() if count == 1} - set(keep_labels)
         self.done: set[bytes] = set()
         self.keys = _Cache(_nt_key, keep=_LT)  # IRIs recur; literals mostly do not
         self.predicate_keys = _Cache(_predicate_key)
-        self.names = _Cache(lambda p: b"a " if p == _TYPE_NT else self.term(p) + b" ")
+        self.names = _Cache(lambda p: b"a " if p == _TYPE_NT else self.text[p] + b" ")
+
+    def props(self, subject: bytes) -> dict[bytes, list[bytes]]:
+        """The objects of ``subject`` by predicate (in line order), split from its lines."""
+        span = self.spans.get(subject)
+        if span is None:
+            return {}
+        rows = _split(self.lines[span[0] : span[1]])
+        return {p: list(map(_OBJECT, same)) for p, same in itertools.groupby(rows, _PREDICATE)}
 
     def term(self, term: bytes) -> bytes:
-        first = term[0]
-        if first == _QUOTE:
-            if term[-1] != _GT:
-                return term  # a plain or language-tagged literal: as in N-Triples
-            end = term.rindex(b'"^^<')
-            return term[: end + 3] + self.term(term[end + 3 :])
-        if first != _LT:
-            return term
-        text = self.text.get(term)
-        if text is None:
-            iri = term[1:-1].decode("utf-8")
-            text = self.text[term] = (_curie(iri) or iri_ref(iri)).encode("utf-8")
-        return text
+        return self.text[term]
 
     def write(self) -> bytes:
         return b"\n".join(self.blocks())
@@ -671,18 +699,21 @@ class _TurtleWriter:
         """One block per statement, in order."""
         blocks = []
         # In line order, IRIs ("<") come before blank nodes ("_"); each sorts by its text.
-        subjects = list(self.props)
-        subjects.reverse()  # read from the end of the lines
+        subjects = list(self.spans)
         first_blank = bisect.bisect_left(subjects, b"_")
         subjects = sorted(subjects[:first_blank], key=_IRI_TEXT) + sorted(
             subjects[first_blank:], key=_LABEL_TEXT
         )
+        inline, done, text, predicates = self.inline, self.done, self.text, self._predicates
         for subject in subjects:
-            if subject not in self.inline:
-                blocks.append(self._statement(subject))
+            if subject not in inline:
+                # As self._statement(subject); only blank nodes need to be marked done.
+                if subject[0] == _UNDERSCORE:
+                    done.add(subject)
+                blocks.append(text[subject] + b" " + predicates(subject, 1) + b" .\n")
         # Blank nodes only reachable through a cycle of single references, or nested too deep:
         # label one, go on (until every subject is written).
-        left = [s for s in subjects if s not in self.done]
+        left = [s for s in subjects[first_blank:] if s not in done]
         while left:
             for subject in left:
                 if subject not in self.done:
@@ -693,33 +724,40 @@ class _TurtleWriter:
 
     def _statement(self, subject: bytes) -> bytes:
         self.done.add(subject)
-        return self.term(subject) + b" " + self._predicates(subject, 1) + b" .\n"
+        return self.text[subject] + b" " + self._predicates(subject, 1) + b" .\n"
 
     def _predicates(self, subject: bytes, depth: int) -> bytes:
-        props = self.props.get(subject, {})
-        indent = b"    " * depth
-        between = b",\n" + indent + b"    "
+        span = self.spans.get(subject)
+        if span is None:
+            return b""
+        rows = itertools.groupby(_split(self.lines[span[0] : span[1]]), _PREDICATE)
+        props = {p: list(map(_OBJECT, same)) for p, same in rows}  # as self.props(subject)
+        indent, between = _INDENTS[depth] if depth < 4 else _indents(depth)
         parts = []
-        known = self.text
+        text = self.text.__getitem__
         inline = self.inline
         names = self.names
-        if len(props) > 1:
-            props = {p: props[p] for p in sorted(props, key=self.predicate_keys.__getitem__)}
-        for predicate, objects in props.items():
+        predicates = sorted(props, key=self.predicate_keys.__getitem__) if len(props) > 1 else props
+        for predicate in predicates:
+            objects = props[predicate]
             if len(objects) > 1:
                 objects = sorted(objects, key=self.keys.__getitem__)
-            texts = []
-            for node in objects:
-                # Inline the common cases: an IRI written before, a plain or tagged literal.
-                text = known.get(node)
-                if text is None:
-                    if node in inline:
-                        text = self._object(node, depth)
-                    elif node[0] == _QUOTE and node[-1] != _GT:
-                        text = node
-                    else:
-                        text = self.term(node)
-                texts.append(text)
+                if not inline or inline.isdisjoint(objects):
+                    texts = [
+                        node if node[0] == _QUOTE and node[-1] != _GT else text(node)
+                        for node in objects
+                    ]
+                    parts.append(names[predicate] + between.join(texts))
+                    continue
+            else:
+                node = objects[0]
+                if node[0] == _QUOTE and node[-1] != _GT:  # plain or tagged: as in N-Triples
+                    parts.append(names[predicate] + node)
+                    continue
+                if not inline or node not in inline:
+                    parts.append(names[predicate] + text(node))
+                    continue
+            texts = [self._object(n, depth) if n in inline else text(n) for n in objects]
             parts.append(names[predicate] + between.join(texts))
         return (b" ;\n" + indent).join(parts)
 
@@ -729,7 +767,7 @@ class _TurtleWriter:
             items = self._list_items(node)
             if items is not None:
                 return b"(" + b"".join(b" " + self._object(i, depth + 1) for i in items) + b" )"
-            if node not in self.props:
+            if node not in self.spans:
                 return b"[]"
             inner = self._predicates(node, depth + 1)
             return b"[\n" + b"    " * (depth + 1) + inner + b"\n" + b"    " * depth + b"]"
@@ -742,7 +780,7 @@ class _TurtleWriter:
         seen_set: set[bytes] = set()
         current = node
         while current != _NIL_NT:
-            props = self.props.get(current)
+            props = self.props(current) if current in self.spans else None
             if (
                 current[0] != _UNDERSCORE
                 or props is None
@@ -781,10 +819,12 @@ def to_turtle(graph: Any) -> str:
 
 
 def _turtle(lines: list[bytes]) -> bytes:
-    """Turtle from sorted, distinct N-Triples lines (emptied: the writer keeps their terms)."""
-    writer = _TurtleWriter(lines)
+    """Turtle from sorted, distinct N-Triples lines (emptied once written, to free them)."""
+    blocks = _TurtleWriter(lines).blocks()
+    lines.clear()  # before the join: the lines and the output are not held at once
     # One join, not a join and a concatenation: each copy of a large output costs its size.
-    return b"\n".join([_prefix_block().encode(), *writer.blocks()])
+    blocks.insert(0, _prefix_block().encode())
+    return b"\n".join(blocks)
 
 
 def to_trig(dataset: Any) -> str:
@@ -883,7 +923,10 @@ def _joined(lines: list[bytes]) -> bytes:
 #: a blank node, a typed literal (rdflib's lexical form), C1 controls and U+2028/U+2029 (which
 #: qegraph escapes and Oxigraph does not). A literal may match by chance; that line just takes
 #: the slower exact path.
-_SPECIAL_TEXT = (b"_:", b'"^^<', "\u2028".encode(), "\u2029".encode())
+_SPECIAL_TEXT = (b"_:", b'"^^<')
+#: The first byte of U+2028/U+2029 (and of other characters, checked), and of C1 controls:
+#: single bytes are found with memchr, several times faster than a longer pattern.
+_SPECIAL_LEAD = {b"\xe2": (b"\x80\xa8", b"\x80\xa9"), b"\xc2": None}
 #: A language tag at the end of a line (Oxigraph lower-cases them: zh-hans for zh-Hans).
 _LANGUAGE_END = re.compile(rb'"@([A-Za-z0-9-]+) \.\n')
 
@@ -927,13 +970,43 @@ def _line_starts(raw: bytes) -> set[int]:
     byte, several times slower on a large dump).
     """
     starts = set()
-    for pattern in (*_SPECIAL_TEXT, b"\xc2"):
+    for pattern in _SPECIAL_TEXT:
         at = raw.find(pattern)
         while at >= 0:
-            if pattern != b"\xc2" or 0x80 <= raw[at + 1] <= 0x9F:
+            if pattern != b'"^^<' or not _canonical_integer_at(raw, at):
                 starts.add(raw.rfind(b"\n", 0, at) + 1)
             at = raw.find(pattern, at + 1)
+    for lead, follows in _SPECIAL_LEAD.items():
+        at = raw.find(lead)
+        while at >= 0:
+            if (
+                0x80 <= raw[at + 1] <= 0x9F  # a C1 control
+                if follows is None
+                else raw[at + 1 : at + 3] in follows  # U+2028, U+2029
+            ):
+                starts.add(raw.rfind(b"\n", 0, at) + 1)
+            at = raw.find(lead, at + 1)
     return starts
+
+
+_INTEGER_END = b'"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+_CANONICAL_INTEGER = re.compile(rb"-?[1-9][0-9]*|0")
+
+
+def _canonical_integer_at(raw: bytes, at: int) -> bool:
+    """Whether the ``"^^<`` at ``at`` ends a line's ``xsd:integer`` object already written as
+    rdflib writes it (``"15"``, not ``"015"`` or ``"+15"``): that line needs no rewriting.
+
+    Integers are the common typed literal (line and paragraph numbers); the other typed
+    literals, rarer, all take the exact path.
+    """
+    if not raw.startswith(_INTEGER_END, at):
+        return False  # another datatype, or text inside a literal (a line ends after " .")
+    opening = raw.rfind(b'"', 0, at)
+    # The quote must open the object (after the space): an escaped quote inside a literal
+    # ("a \"15") has a backslash before it.
+    canonical = _CANONICAL_INTEGER.fullmatch(raw, opening + 1, at) is not None
+    return raw[opening - 1] == 0x20 and canonical
 
 
 def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
@@ -956,15 +1029,29 @@ def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
         special.append(lines[index])
         lines[index] = b""  # sorts first; dropped below
     del raw
-    if special:
-        lines += _exact_lines(special)
+    rewritten = _exact_lines(special) if special else []
+    lines += rewritten
     lines.sort()
     del lines[: len(special)]
-    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-        # The same triple twice (from files), or two written alike (rdflib's lexical form
-        # makes "01" and "1" as integers one literal).
+    # The same triple twice (from files), or two written alike (rdflib's lexical form makes
+    # "01" and "1" as integers one literal). A store's lines are distinct as Oxigraph writes
+    # them, so there only a rewritten line can have a twin: its neighbours are looked at.
+    if (
+        any(map(operator.eq, lines, itertools.islice(lines, 1, None)))
+        if merge
+        else _twinned(lines, rewritten)
+    ):
         lines = [line for line, _ in itertools.groupby(lines)]
     return lines, len(lines) if merge else count
+
+
+def _twinned(lines: list[bytes], probes: list[bytes]) -> bool:
+    """Whether one of ``probes`` is twice in the sorted ``lines``."""
+    for line in probes:
+        at = bisect.bisect_left(lines, line)
+        if at + 1 < len(lines) and lines[at + 1] == line:
+            return True
+    return False
 
 
 def _exact_lines(special: list[bytes]) -> list[bytes]:
