@@ -36,7 +36,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .concepts import curie, side
-from .engine_projection import EngineCore, engine_core, engine_store, subject_objects
+from .engine_projection import (
+    EngineCore,
+    engine_core,
+    engine_store,
+    paused_gc,
+    subject_objects,
+)
 from .errors import InputError
 from .namespaces import QE
 from .projection import project, text_label
@@ -509,71 +515,75 @@ def analyze(
         raise InputError("samples must be at least 1")
     if engine not in ("auto", "networkx", "igraph"):
         raise InputError(f"unknown analysis engine {engine!r}; use auto, networkx or igraph")
-    if G is None and engine_store(graph) is not None:
-        core = engine_core(graph)
-    else:
-        core = _core_from_projection(project(graph) if G is None else G)
-    nodes = core.nodes
-    use_igraph = engine == "igraph" or (engine == "auto" and len(core.edges) > IGRAPH_EDGES)
-    if use_igraph:
-        result, notes = _igraph_scores(core, seed, samples)
-    else:
-        result, notes = _networkx_scores(core, seed)
-    n, m = len(core.names), len(core.edges)
-    degrees: dict[str, int] = result["degrees"]
-    components = sorted(result["components"], reverse=True)
-    isolated = sorted((node for node, d in degrees.items() if d == 0), key=str)
-    summary = {
-        "nodes": n,
-        "edges": core.relations,
-        "linked_pairs": m,
-        "density": 2 * m / (n * (n - 1)) if n > 1 else 0.0,
-        "components": len(components),
-        "largest_component": components[0] if components else 0,
-        "isolated_nodes": len(isolated),
-        "isolated": [nodes[node]["label_en"] for node in isolated[:20]],
-        "mean_degree": 2 * m / n if n else 0.0,
-        "max_degree": max(degrees.values(), default=0),
-        "degree_distribution": {str(d): c for d, c in sorted(Counter(degrees.values()).items())},
-        "predicates": core.predicates,
-    }
-    rankings = {measure: _ranking(result[measure], nodes, top, degrees) for measure in MEASURES}
-    groups: list[list[str]] = result["groups"]
-    pagerank = result["pagerank"]
-    membership = {node: number for number, members in enumerate(groups) for node in members}
-    side_of = dict(zip(core.names, core.sides, strict=True))
-    community_info = {
-        "algorithm": result["community_algorithm"],
-        "seed": seed,
-        "count": len(groups),
-        "singletons": sum(1 for g in groups if len(g) == 1),
-        "modularity": result["modularity"],
-        "groups": [
-            {
-                "id": number,
-                "size": len(members),
-                "members": [
-                    nodes[node]["label_en"]
-                    for node in sorted(members, key=lambda x: (-pagerank.get(x, 0.0), x))[:8]
-                ],
-                "sides": dict(Counter(side_of[node] for node in members)),
-            }
-            for number, members in enumerate(groups[:top])
-        ],
-    }
-    return AnalysisReport(
-        engine="igraph" if use_igraph else "networkx",
-        notes=notes,
-        top=top,
-        seed=seed,
-        summary=summary,
-        rankings=rankings,
-        communities=community_info,
-        sides=_side_stats(core, pagerank, degrees),
-        contrast=contrast_matrix(graph, nodes=nodes),
-        scores={measure: result[measure] for measure in MEASURES},
-        membership=membership,
-    )
+    # The measures make millions of small objects that live until the report is done: the
+    # cyclic collector would walk them again and again (see engine_projection.paused_gc).
+    with paused_gc():
+        if G is None and engine_store(graph) is not None:
+            core = engine_core(graph)
+        else:
+            core = _core_from_projection(project(graph) if G is None else G)
+        nodes = core.nodes
+        use_igraph = engine == "igraph" or (engine == "auto" and len(core.edges) > IGRAPH_EDGES)
+        if use_igraph:
+            result, notes = _igraph_scores(core, seed, samples)
+        else:
+            result, notes = _networkx_scores(core, seed)
+        n, m = len(core.names), len(core.edges)
+        degrees: dict[str, int] = result["degrees"]
+        components = sorted(result["components"], reverse=True)
+        isolated = sorted((node for node, d in degrees.items() if d == 0), key=str)
+        by_degree = Counter(degrees.values())
+        summary = {
+            "nodes": n,
+            "edges": core.relations,
+            "linked_pairs": m,
+            "density": 2 * m / (n * (n - 1)) if n > 1 else 0.0,
+            "components": len(components),
+            "largest_component": components[0] if components else 0,
+            "isolated_nodes": len(isolated),
+            "isolated": [nodes[node]["label_en"] for node in isolated[:20]],
+            "mean_degree": 2 * m / n if n else 0.0,
+            "max_degree": max(degrees.values(), default=0),
+            "degree_distribution": {str(d): c for d, c in sorted(by_degree.items())},
+            "predicates": core.predicates,
+        }
+        rankings = {measure: _ranking(result[measure], nodes, top, degrees) for measure in MEASURES}
+        groups: list[list[str]] = result["groups"]
+        pagerank = result["pagerank"]
+        membership = {node: number for number, members in enumerate(groups) for node in members}
+        side_of = dict(zip(core.names, core.sides, strict=True))
+        community_info = {
+            "algorithm": result["community_algorithm"],
+            "seed": seed,
+            "count": len(groups),
+            "singletons": sum(1 for g in groups if len(g) == 1),
+            "modularity": result["modularity"],
+            "groups": [
+                {
+                    "id": number,
+                    "size": len(members),
+                    "members": [
+                        nodes[node]["label_en"]
+                        for node in sorted(members, key=lambda x: (-pagerank.get(x, 0.0), x))[:8]
+                    ],
+                    "sides": dict(Counter(side_of[node] for node in members)),
+                }
+                for number, members in enumerate(groups[:top])
+            ],
+        }
+        return AnalysisReport(
+            engine="igraph" if use_igraph else "networkx",
+            notes=notes,
+            top=top,
+            seed=seed,
+            summary=summary,
+            rankings=rankings,
+            communities=community_info,
+            sides=_side_stats(core, pagerank, degrees),
+            contrast=contrast_matrix(graph, nodes=nodes),
+            scores={measure: result[measure] for measure in MEASURES},
+            membership=membership,
+        )
 
 
 # ---- rendering -------------------------------------------------------------------------------

@@ -546,22 +546,23 @@ def _engine_cut(
     scores and choices are those of :func:`_cut_by_meaning` on the whole projection, so the same
     concepts are kept (tests/test_viewer_cut.py compares the two routes).
     """
-    from ..engine_projection import engine_core, engine_store
+    from ..engine_projection import engine_core, engine_store, paused_gc
 
     found = engine_store(graph)
     if found is None:
         return None
-    core = engine_core(graph)
-    names = core.names
-    if top >= len(names):
-        return None
-    scores = _engine_scores(names, core.edges, size_by)
-    pairs = {names[k] for pair in core.opposes for k in pair}
-    return (
-        _keep(names, scores, pairs, _engine_kinds(graph, found, names), top, None),
-        scores,
-        len(names),
-    )
+    with paused_gc():  # many small objects, no cycles: see engine_projection.paused_gc
+        core = engine_core(graph)
+        names = core.names
+        if top >= len(names):
+            return None
+        scores = _engine_scores(names, core.edges, size_by)
+        pairs = {names[k] for pair in core.opposes for k in pair}
+        return (
+            _keep(names, scores, pairs, _engine_kinds(graph, found, names), top, None),
+            scores,
+            len(names),
+        )
 
 
 def _engine_scores(
