@@ -22,7 +22,7 @@ import gc
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,13 +85,29 @@ def engine_store(graph: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def engine_graph(files: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True) -> Graph:
+#: :func:`engine_graph` imports its ``warm`` modules alongside the load from this many bytes of
+#: files on (a smaller load is over before an import would be).
+_WARM_BYTES = 4 << 20
+
+
+def engine_graph(
+    files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    warm: Iterable[str] = (),
+) -> Graph:
     """The bundled ontology and ``files`` in an in-memory Oxigraph store, as an rdflib graph.
 
     The files are read by :func:`qegraph.loading.engine_store` (every check of
     :func:`qegraph.load`, then Oxigraph's bulk loader, as ``query`` reads them) and never become
     rdflib terms; the graph answers rdflib calls through the same store class as ``--store``
     does, and :func:`engine_store` finds the store under it.
+
+    ``warm`` names modules the caller will need next (``igraph`` takes 2-3 s to import, as it
+    imports matplotlib): while big files load, a thread imports them. Oxigraph's bulk loader
+    releases the GIL, so on two cores the import costs no wall-clock time; a later ``import``
+    of the same module waits for the thread's (Python's import lock), and an import that fails
+    there fails again, with its own message, where the module is used.
 
     >>> len(engine_graph()) == len(__import__("qegraph").load())
     True
@@ -100,9 +116,33 @@ def engine_graph(files: Iterable[str | os.PathLike[str]] = (), *, bundled: bool 
     from .backends import DEFAULT_GRAPH, _oxigraph_store_class
     from .namespaces import bind_prefixes
 
+    files = list(files)
+    if warm and _total_bytes(files) >= _WARM_BYTES:
+        import threading
+
+        # Not joined: the main thread's own import of a module waits for this one.
+        threading.Thread(target=_import_all, args=(list(warm),), name="qegraph-warm").start()
     store = loading.engine_store(files, bundled=bundled)
     rdf_store = _oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
     return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
+
+
+def _total_bytes(files: list[str | os.PathLike[str]]) -> int:
+    """The size of the files that exist (the loader reports the others)."""
+    total = 0
+    for path in files:
+        with suppress(OSError, ValueError):
+            total += os.stat(path).st_size
+    return total
+
+
+def _import_all(names: list[str]) -> None:
+    import importlib
+
+    for name in names:
+        # A failed import fails again, and is reported, where the caller imports the module.
+        with suppress(Exception):
+            importlib.import_module(name)
 
 
 def subject_objects(

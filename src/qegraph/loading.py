@@ -730,6 +730,9 @@ def engine_quads(
 # Bytes without which a file cannot state owl:imports: the local name, the namespace (a prefix
 # may end inside "imports"), and the escapes that could spell either (\u in Turtle, &# in XML).
 _MAY_IMPORT = (b"imports", b"owl#", b"\\u", b"\\U", b"&#")
+# N-Triples and N-Quads have no prefixes or entities: there owl:imports is written out in full
+# or with \u escapes, so a file mentioning other OWL terms (owl#) may take the bulk loader.
+_MAY_IMPORT_LINES = (b"imports", b"\\u", b"\\U")
 # Formats whose every check :func:`iter_quads` makes per term is made by Oxigraph's strict
 # parser too (JSON-LD is parsed leniently and checked here; N3 formulas are refused here).
 _STORE_FORMATS = {"turtle": True, "nt": True, "xml": True, "nquads": False, "trig": False}
@@ -862,7 +865,10 @@ def _checked_bytes(
         data = data[len(_UTF8_BOM) :]
     if (
         fmt not in _STORE_FORMATS
-        or any(marker in data for marker in _MAY_IMPORT)
+        or any(
+            marker in data
+            for marker in (_MAY_IMPORT_LINES if fmt in ("nt", "nquads") else _MAY_IMPORT)
+        )
         or b"<<" in data
         or (fmt == "xml" and b"Triple" in data)  # rdf:parseType="Triple" (RDF 1.2)
     ):
