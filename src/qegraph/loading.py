@@ -825,7 +825,9 @@ def engine_store(
     >>> len(store) == len(load())
     True
     """
-    return faithful_engine_store(extra_files, bundled=bundled, max_bytes=max_bytes)[0]
+    # Not asked whether the literals read back unchanged: that costs a second parse of a file
+    # that may hold XSD values, and only ``query`` needs the answer.
+    return _fill_store(extra_files, bundled=bundled, max_bytes=max_bytes, values=False)[0]
 
 
 def faithful_engine_store(
@@ -842,14 +844,26 @@ def faithful_engine_store(
     >>> faithful_engine_store()[1]
     True
     """
+    return _fill_store(extra_files, bundled=bundled, max_bytes=max_bytes, values=True)
+
+
+def _fill_store(
+    extra_files: Iterable[str | os.PathLike[str]],
+    *,
+    bundled: bool,
+    max_bytes: int | None,
+    values: bool,
+) -> tuple[Any, bool]:
+    """:func:`faithful_engine_store`; with ``values`` False, the files holding XSD values are
+    not read a second time to see whether the store rewrites them (the flag is then True)."""
     import pyoxigraph as ox
 
     store = ox.Store()
     faithful = True
     for module in module_files() if bundled else []:
-        faithful &= _store_file(store, module, DEFAULT_MAX_INPUT_BYTES)
+        faithful &= _store_file(store, module, DEFAULT_MAX_INPUT_BYTES, values=values)
     for source in extra_files:
-        faithful &= _store_file(store, source, _max_bytes(max_bytes))
+        faithful &= _store_file(store, source, _max_bytes(max_bytes), values=values)
     return store, faithful
 
 
@@ -930,9 +944,12 @@ def engine_ntriples(
     return out.getvalue()
 
 
-def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> bool:
+def _store_file(
+    store: Any, source: str | os.PathLike[str] | Traversable, limit: int, *, values: bool = True
+) -> bool:
     """Add one file's triples to ``store``'s default graph (see :func:`engine_store`); return
-    whether its literals read back unchanged (see :func:`faithful_engine_store`)."""
+    whether its literals read back unchanged (see :func:`faithful_engine_store`; with
+    ``values`` False, True without reading the file's literals again)."""
     import pyoxigraph as ox
 
     checked = _checked_bytes(source, limit)
@@ -952,7 +969,7 @@ def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit:
             )
     except (SyntaxError, ValueError, OSError, MemoryError, RecursionError) as err:
         raise _parse_error(source, limit, display, err) from None
-    if not _may_hold_values(data, fmt):
+    if not values or not _may_hold_values(data, fmt):
         return True
     # It may: read the file's literals (Oxigraph's parser keeps them as written).
     return not any(_changed_by_store(q.object) for q in ox.parse(input=data, format=ox_format))
