@@ -144,22 +144,20 @@ def _igraph_scores(
     import igraph
     import numpy as np
 
-    from ._igraph import community_sets
+    from ._igraph import betweenness_apart, community_sets
     from ._igraph import pagerank as igraph_pagerank
 
     n, m = len(core.names), len(core.edges)
     ig = igraph.Graph(n=n, edges=core.edges, directed=False)
     names = core.names
     notes: list[str] = []
-    degrees = ig.degree()
     k = _sample_size(n, m, samples)
     exact = k == n
     sources = list(range(n)) if exact else sorted(random.Random(seed).sample(range(n), k))
-    raw = ig.betweenness(directed=False, sources=None if exact else sources)
+    # The longest measure runs in a forked child while this process computes the others.
+    betweenness = betweenness_apart(ig, None if exact else sources, steps=k * m)
+    degrees = ig.degree()
     pairs = (n - 1) * (n - 2) / 2 if n > 2 else 1.0
-    between = [b * (n / k) / pairs for b in raw] if k else [0.0] * n
-    if not exact:
-        notes.append(f"betweenness estimated from {k} sampled source nodes (seed {seed})")
 
     # Closeness as networkx computes it (Wasserman-Faust): (c-1)/(n-1) * (c-1)/(sum of distances)
     # within the component of size c. Sampled: the mean distance to the sampled sources stands
@@ -190,6 +188,10 @@ def _igraph_scores(
 
     pagerank = igraph_pagerank(ig)
     groups, _ = community_sets(None, seed=seed, engine="igraph", ig=(ig, names))
+    raw = betweenness()
+    between = [b * (n / k) / pairs for b in raw] if k else [0.0] * n
+    if not exact:  # the notes keep their order: betweenness first
+        notes.insert(0, f"betweenness estimated from {k} sampled source nodes (seed {seed})")
     index = {name: i for i, name in enumerate(names)}
     membership = [0] * n
     for number, members in enumerate(groups):
