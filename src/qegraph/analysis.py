@@ -28,7 +28,7 @@ import json
 import random
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -139,8 +139,11 @@ def _sample_size(n: int, m: int, samples: int | None) -> int:
 
 
 def _igraph_scores(
-    core: EngineCore, seed: int, samples: int | None
-) -> tuple[dict[str, Any], list[str]]:
+    core: EngineCore, seed: int, samples: int | None, meanwhile: Callable[[], Any] = lambda: None
+) -> tuple[dict[str, Any], list[str], Any]:
+    """The measures with igraph, and what ``meanwhile`` returns: it is called while a forked
+    child may still be computing betweenness (see :func:`qegraph._igraph.betweenness_apart`),
+    so that work of this process overlaps the child's."""
     import igraph
     import numpy as np
 
@@ -188,6 +191,7 @@ def _igraph_scores(
 
     pagerank = igraph_pagerank(ig)
     groups, _ = community_sets(None, seed=seed, engine="igraph", ig=(ig, names))
+    extra = meanwhile()
     raw = betweenness()
     between = [b * (n / k) / pairs for b in raw] if k else [0.0] * n
     if not exact:  # the notes keep their order: betweenness first
@@ -208,7 +212,7 @@ def _igraph_scores(
         "degrees": dict(zip(names, degrees, strict=True)),
         "community_algorithm": "Leiden, modularity objective (igraph)",
     }
-    return result, notes
+    return result, notes, extra
 
 
 def contrast_matrix(
@@ -527,9 +531,13 @@ def analyze(
         nodes = core.nodes
         use_igraph = engine == "igraph" or (engine == "auto" and len(core.edges) > IGRAPH_EDGES)
         if use_igraph:
-            result, notes = _igraph_scores(core, seed, samples)
+            # The contrast matrix is built while igraph's betweenness runs in a child process.
+            result, notes, contrast = _igraph_scores(
+                core, seed, samples, meanwhile=lambda: contrast_matrix(graph, nodes=nodes)
+            )
         else:
             result, notes = _networkx_scores(core, seed)
+            contrast = contrast_matrix(graph, nodes=nodes)
         n, m = len(core.names), len(core.edges)
         degrees: dict[str, int] = result["degrees"]
         components = sorted(result["components"], reverse=True)
@@ -582,7 +590,7 @@ def analyze(
             rankings=rankings,
             communities=community_info,
             sides=_side_stats(core, pagerank, degrees),
-            contrast=contrast_matrix(graph, nodes=nodes),
+            contrast=contrast,
             scores={measure: result[measure] for measure in MEASURES},
             membership=membership,
         )
