@@ -177,6 +177,16 @@ viz(load([sys.argv[1]]), top=int(sys.argv[2])).write(sys.argv[3])
 """
 
 
+def _map_file(n: int, top: int) -> tuple[Path, Path]:
+    """A new scratch folder and, in it, the synthetic map of ``n`` concepts as N-Triples."""
+    folder = Path(tempfile.mkdtemp())
+    data = folder / f"map-{n}.nt"
+    graph = synthetic(n)
+    graph.serialize(data, format="nt", encoding="utf-8")
+    print(f"{n:,} concepts, {len(graph):,} triples in {data.name}; --top {top}")
+    return folder, data
+
+
 def viz_ab(n: int, top: int) -> None:
     """``qegraph --data FILE viz --top K`` (Oxigraph parser, cut on integer edges, only the kept
     concepts projected) against what it ran before (rdflib parse, whole projection, cut), each a
@@ -185,12 +195,7 @@ def viz_ab(n: int, top: int) -> None:
     import subprocess
     import sys
 
-    folder = Path(tempfile.mkdtemp())
-    data = folder / f"map-{n}.nt"
-    graph = synthetic(n)
-    graph.serialize(data, format="nt", encoding="utf-8")
-    print(f"{n:,} concepts, {len(graph):,} triples in {data.name}; --top {top}")
-    del graph
+    folder, data = _map_file(n, top)
     runs = {
         "before: rdflib load + projection": [sys.executable, "-c", OLD_VIZ, str(data), str(top)],
         "after: qegraph --data FILE viz": [
@@ -228,12 +233,7 @@ def viz_time(n: int, top: int, repeat: int) -> None:
     import subprocess
     import sys
 
-    folder = Path(tempfile.mkdtemp())
-    data = folder / f"map-{n}.nt"
-    graph = synthetic(n)
-    graph.serialize(data, format="nt", encoding="utf-8")
-    print(f"{n:,} concepts, {len(graph):,} triples in {data.name}; --top {top}")
-    del graph
+    folder, data = _map_file(n, top)
     command = [sys.executable, "-m", "qegraph", "--data", str(data), "viz", "--top", str(top)]
     walls = []
     for run in range(1, repeat + 1):

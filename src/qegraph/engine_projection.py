@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +39,7 @@ __all__ = [
     "engine_graph",
     "engine_store",
     "paused_gc",
+    "rdflib_terms",
     "subject_objects",
 ]
 
@@ -164,11 +165,28 @@ def subject_objects(
         return [(s, obj) for s in graph.subjects(predicate, obj)]
     import pyoxigraph as ox
 
-    from .backends import _from_ox
-
     store, where = found
     named = ox.NamedNode
-    iris = {} if iris is None else iris
+    term = rdflib_terms({} if iris is None else iris)
+    pattern = None if obj is None else named(str(obj))
+    quads = store.quads_for_pattern(None, named(str(predicate)), pattern, where)
+    return [(term(q.subject), term(q.object)) for q in quads]
+
+
+def rdflib_terms(iris: dict[str, URIRef]) -> Callable[[Any], Any]:
+    """A function from an Oxigraph term to the rdflib term :func:`qegraph.load` makes, turning
+    each distinct IRI into a ``URIRef`` once (kept in ``iris``, which calls may share).
+
+    >>> import pyoxigraph as ox
+    >>> term = rdflib_terms({})
+    >>> term(ox.NamedNode("urn:x")) is term(ox.NamedNode("urn:x"))
+    True
+    """
+    import pyoxigraph as ox
+
+    from .backends import _from_ox
+
+    named = ox.NamedNode
 
     def term(t: Any) -> Any:
         if type(t) is not named:
@@ -178,9 +196,7 @@ def subject_objects(
             ref = iris[t.value] = URIRef(t.value)
         return ref
 
-    pattern = None if obj is None else named(str(obj))
-    quads = store.quads_for_pattern(None, named(str(predicate)), pattern, where)
-    return [(term(q.subject), term(q.object)) for q in quads]
+    return term
 
 
 class NodeTable(Mapping[str, Mapping[str, Any]]):

@@ -360,27 +360,16 @@ def _engine_triples(graph: Graph, nodes: set[URIRef]) -> dict[URIRef, list[tuple
     with one call per node (in the store's order, as ``graph.objects`` gives them); None for
     a graph rdflib holds itself. Reading a node's few triples at once is much faster than
     asking rdflib for them property by property."""
-    from .engine_projection import engine_store
+    from .engine_projection import engine_store, rdflib_terms
 
     found = engine_store(graph)
     if found is None:
         return None
     import pyoxigraph as ox
 
-    from .backends import _from_ox
-
     store, where = found
     named = ox.NamedNode
-    iris: dict[str, URIRef] = {}
-
-    def term(t: Any) -> Any:
-        if type(t) is not named:
-            return _from_ox(t)
-        ref = iris.get(t.value)
-        if ref is None:
-            ref = iris[t.value] = URIRef(t.value)
-        return ref
-
+    term = rdflib_terms({})
     return {
         node: [
             (term(q.predicate), term(q.object))
