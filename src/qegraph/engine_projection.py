@@ -282,7 +282,9 @@ class EngineCore:
     ``names`` are the node keys sorted; ``edges`` the linked pairs as sorted index pairs
     ``i < j`` (no loops); ``predicates`` the relations per predicate CURIE; ``opposes`` the
     ``qe:opposes`` relations as index pairs as stated; ``relations`` all relations between nodes;
-    ``sides`` each node's paradigm side by index; ``nodes`` the labels and sides by key.
+    ``sides`` each node's paradigm side by index; ``nodes`` the labels and sides by key;
+    ``types`` each node's ``rdf:type`` IRIs by index (read in the same pass as the sides, for
+    the viewer's cut; None when not read).
     """
 
     names: list[str]
@@ -292,6 +294,7 @@ class EngineCore:
     relations: int
     sides: list[str]
     nodes: Mapping[str, Mapping[str, Any]]
+    types: list[frozenset[str]] | None = None
 
 
 def _linked_pairs(sources: list[int], targets: list[int], n: int) -> list[tuple[int, int]]:
@@ -379,14 +382,16 @@ def _engine_core(graph: Graph, store: Any, where: Any) -> EngineCore:
             i = get(s)
             if i is not None:
                 types.setdefault(i, []).append(o)
-    side_of: dict[frozenset[Any], str] = {}
+    side_of: dict[frozenset[Any], tuple[str, frozenset[str]]] = {}
     sides = []
+    type_sets = []
     for i, name in enumerate(names):
         key = frozenset(types.get(i, ()))
         value = side_of.get(key)
         if value is None:
-            value = side_of[key] = side(graph, URIRef(name))
-        sides.append(value)
+            value = side_of[key] = (side(graph, URIRef(name)), frozenset(t.value for t in key))
+        sides.append(value[0])
+        type_sets.append(value[1])
 
     return EngineCore(
         names=names,
@@ -396,4 +401,5 @@ def _engine_core(graph: Graph, store: Any, where: Any) -> EngineCore:
         relations=sum(by_predicate.values()),
         sides=sides,
         nodes=NodeTable(graph, names, sides),
+        types=type_sets,
     )
