@@ -146,6 +146,7 @@ def _igraph_scores(
     so that work of this process overlaps the child's."""
     import igraph
     import numpy as np
+    import threadpoolctl  # noqa: F401 - before the fork below: no import half done in a thread
 
     from ._igraph import betweenness_apart, community_sets
     from ._igraph import pagerank as igraph_pagerank
