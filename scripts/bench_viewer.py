@@ -5,6 +5,7 @@ Run: python scripts/bench_viewer.py [--sizes 128,1000,5000,20000] [--browser]
      python scripts/bench_viewer.py --build-phases 5000
      python scripts/bench_viewer.py --projection-ab 50000
      python scripts/bench_viewer.py --viz-ab 50000 [--top 2000]
+     python scripts/bench_viewer.py --viz 50000 [--top 2000] [--repeat 3]
 
 Each graph has N skos:Concepts with English and Chinese labels, a definition, a type, and about
 2.3 relations per concept (a preferential-attachment tree plus random links, fixed seed), so it is
@@ -176,6 +177,16 @@ viz(load([sys.argv[1]]), top=int(sys.argv[2])).write(sys.argv[3])
 """
 
 
+def _map_file(n: int, top: int) -> tuple[Path, Path]:
+    """A new scratch folder and, in it, the synthetic map of ``n`` concepts as N-Triples."""
+    folder = Path(tempfile.mkdtemp())
+    data = folder / f"map-{n}.nt"
+    graph = synthetic(n)
+    graph.serialize(data, format="nt", encoding="utf-8")
+    print(f"{n:,} concepts, {len(graph):,} triples in {data.name}; --top {top}")
+    return folder, data
+
+
 def viz_ab(n: int, top: int) -> None:
     """``qegraph --data FILE viz --top K`` (Oxigraph parser, cut on integer edges, only the kept
     concepts projected) against what it ran before (rdflib parse, whole projection, cut), each a
@@ -184,12 +195,7 @@ def viz_ab(n: int, top: int) -> None:
     import subprocess
     import sys
 
-    folder = Path(tempfile.mkdtemp())
-    data = folder / f"map-{n}.nt"
-    graph = synthetic(n)
-    graph.serialize(data, format="nt", encoding="utf-8")
-    print(f"{n:,} concepts, {len(graph):,} triples in {data.name}; --top {top}")
-    del graph
+    folder, data = _map_file(n, top)
     runs = {
         "before: rdflib load + projection": [sys.executable, "-c", OLD_VIZ, str(data), str(top)],
         "after: qegraph --data FILE viz": [
@@ -216,6 +222,34 @@ def viz_ab(n: int, top: int) -> None:
     before, after = times.values()
     print(f"ratio before/after: {before / after:.1f}x")
     print(f"same page bytes: {len(set(pages.values())) == 1}")
+
+
+def viz_time(n: int, top: int, repeat: int) -> None:
+    """``qegraph --data FILE viz --top K`` alone, each run its own process, on the N-Triples file
+    of ``n`` synthetic concepts: wall clock and CPU time (the process and its children) per run,
+    then the median wall clock; against the 10 s target of issue 15."""
+    import os
+    import statistics
+    import subprocess
+    import sys
+
+    folder, data = _map_file(n, top)
+    command = [sys.executable, "-m", "qegraph", "--data", str(data), "viz", "--top", str(top)]
+    walls = []
+    for run in range(1, repeat + 1):
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [*command, "-o", str(folder / "page.html")], stdout=subprocess.DEVNULL
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"viz failed with exit code {os.waitstatus_to_exitcode(status)}")
+        walls.append(wall)
+        cpu = usage.ru_utime + usage.ru_stime
+        print(f"run {run}: {wall:6.2f} s wall, {cpu:6.2f} s CPU (load average {load:.1f})")
+    print(f"median wall clock: {statistics.median(walls):.2f} s (target < 10 s)")
 
 
 def build_phases(n: int) -> None:
@@ -294,7 +328,21 @@ def main() -> None:
         metavar="N",
         help="instead: time qegraph viz --top on N concepts, before and after issue 15",
     )
+    parser.add_argument(
+        "--viz",
+        type=int,
+        metavar="N",
+        help="instead: time qegraph --data FILE viz --top on N concepts (--repeat runs)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of --viz (median kept)")
     args = parser.parse_args()
+    if args.viz:
+        print(
+            f"command: python scripts/bench_viewer.py --viz {args.viz} --top {args.top} "
+            f"--repeat {args.repeat}"
+        )
+        viz_time(args.viz, args.top, args.repeat)
+        return
     if args.viz_ab:
         print(f"command: python scripts/bench_viewer.py --viz-ab {args.viz_ab} --top {args.top}")
         viz_ab(args.viz_ab, args.top)

@@ -28,7 +28,7 @@ import json
 import random
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .concepts import curie, side
-from .engine_projection import EngineCore, engine_core, engine_store, subject_objects
+from .engine_projection import (
+    EngineCore,
+    engine_core,
+    engine_store,
+    paused_gc,
+    subject_objects,
+)
 from .errors import InputError
 from .namespaces import QE
 from .projection import project, text_label
@@ -133,27 +139,29 @@ def _sample_size(n: int, m: int, samples: int | None) -> int:
 
 
 def _igraph_scores(
-    core: EngineCore, seed: int, samples: int | None
-) -> tuple[dict[str, Any], list[str]]:
+    core: EngineCore, seed: int, samples: int | None, meanwhile: Callable[[], Any] = lambda: None
+) -> tuple[dict[str, Any], list[str], Any]:
+    """The measures with igraph, and what ``meanwhile`` returns: it is called while a forked
+    child may still be computing betweenness (see :func:`qegraph._igraph.betweenness_apart`),
+    so that work of this process overlaps the child's."""
     import igraph
     import numpy as np
+    import threadpoolctl  # noqa: F401 - before the fork below: no import half done in a thread
 
-    from ._igraph import community_sets
+    from ._igraph import betweenness_apart, community_sets
     from ._igraph import pagerank as igraph_pagerank
 
     n, m = len(core.names), len(core.edges)
     ig = igraph.Graph(n=n, edges=core.edges, directed=False)
     names = core.names
     notes: list[str] = []
-    degrees = ig.degree()
     k = _sample_size(n, m, samples)
     exact = k == n
     sources = list(range(n)) if exact else sorted(random.Random(seed).sample(range(n), k))
-    raw = ig.betweenness(directed=False, sources=None if exact else sources)
+    # The longest measure runs in a forked child while this process computes the others.
+    betweenness = betweenness_apart(ig, None if exact else sources, steps=k * m)
+    degrees = ig.degree()
     pairs = (n - 1) * (n - 2) / 2 if n > 2 else 1.0
-    between = [b * (n / k) / pairs for b in raw] if k else [0.0] * n
-    if not exact:
-        notes.append(f"betweenness estimated from {k} sampled source nodes (seed {seed})")
 
     # Closeness as networkx computes it (Wasserman-Faust): (c-1)/(n-1) * (c-1)/(sum of distances)
     # within the component of size c. Sampled: the mean distance to the sampled sources stands
@@ -184,6 +192,11 @@ def _igraph_scores(
 
     pagerank = igraph_pagerank(ig)
     groups, _ = community_sets(None, seed=seed, engine="igraph", ig=(ig, names))
+    extra = meanwhile()
+    raw = betweenness()
+    between = [b * (n / k) / pairs for b in raw] if k else [0.0] * n
+    if not exact:  # the notes keep their order: betweenness first
+        notes.insert(0, f"betweenness estimated from {k} sampled source nodes (seed {seed})")
     index = {name: i for i, name in enumerate(names)}
     membership = [0] * n
     for number, members in enumerate(groups):
@@ -200,7 +213,7 @@ def _igraph_scores(
         "degrees": dict(zip(names, degrees, strict=True)),
         "community_algorithm": "Leiden, modularity objective (igraph)",
     }
-    return result, notes
+    return result, notes, extra
 
 
 def contrast_matrix(
@@ -509,71 +522,79 @@ def analyze(
         raise InputError("samples must be at least 1")
     if engine not in ("auto", "networkx", "igraph"):
         raise InputError(f"unknown analysis engine {engine!r}; use auto, networkx or igraph")
-    if G is None and engine_store(graph) is not None:
-        core = engine_core(graph)
-    else:
-        core = _core_from_projection(project(graph) if G is None else G)
-    nodes = core.nodes
-    use_igraph = engine == "igraph" or (engine == "auto" and len(core.edges) > IGRAPH_EDGES)
-    if use_igraph:
-        result, notes = _igraph_scores(core, seed, samples)
-    else:
-        result, notes = _networkx_scores(core, seed)
-    n, m = len(core.names), len(core.edges)
-    degrees: dict[str, int] = result["degrees"]
-    components = sorted(result["components"], reverse=True)
-    isolated = sorted((node for node, d in degrees.items() if d == 0), key=str)
-    summary = {
-        "nodes": n,
-        "edges": core.relations,
-        "linked_pairs": m,
-        "density": 2 * m / (n * (n - 1)) if n > 1 else 0.0,
-        "components": len(components),
-        "largest_component": components[0] if components else 0,
-        "isolated_nodes": len(isolated),
-        "isolated": [nodes[node]["label_en"] for node in isolated[:20]],
-        "mean_degree": 2 * m / n if n else 0.0,
-        "max_degree": max(degrees.values(), default=0),
-        "degree_distribution": {str(d): c for d, c in sorted(Counter(degrees.values()).items())},
-        "predicates": core.predicates,
-    }
-    rankings = {measure: _ranking(result[measure], nodes, top, degrees) for measure in MEASURES}
-    groups: list[list[str]] = result["groups"]
-    pagerank = result["pagerank"]
-    membership = {node: number for number, members in enumerate(groups) for node in members}
-    side_of = dict(zip(core.names, core.sides, strict=True))
-    community_info = {
-        "algorithm": result["community_algorithm"],
-        "seed": seed,
-        "count": len(groups),
-        "singletons": sum(1 for g in groups if len(g) == 1),
-        "modularity": result["modularity"],
-        "groups": [
-            {
-                "id": number,
-                "size": len(members),
-                "members": [
-                    nodes[node]["label_en"]
-                    for node in sorted(members, key=lambda x: (-pagerank.get(x, 0.0), x))[:8]
-                ],
-                "sides": dict(Counter(side_of[node] for node in members)),
-            }
-            for number, members in enumerate(groups[:top])
-        ],
-    }
-    return AnalysisReport(
-        engine="igraph" if use_igraph else "networkx",
-        notes=notes,
-        top=top,
-        seed=seed,
-        summary=summary,
-        rankings=rankings,
-        communities=community_info,
-        sides=_side_stats(core, pagerank, degrees),
-        contrast=contrast_matrix(graph, nodes=nodes),
-        scores={measure: result[measure] for measure in MEASURES},
-        membership=membership,
-    )
+    # The measures make millions of small objects that live until the report is done: the
+    # cyclic collector would walk them again and again (see engine_projection.paused_gc).
+    with paused_gc():
+        if G is None and engine_store(graph) is not None:
+            core = engine_core(graph)
+        else:
+            core = _core_from_projection(project(graph) if G is None else G)
+        nodes = core.nodes
+        use_igraph = engine == "igraph" or (engine == "auto" and len(core.edges) > IGRAPH_EDGES)
+        if use_igraph:
+            # The contrast matrix is built while igraph's betweenness runs in a child process.
+            result, notes, contrast = _igraph_scores(
+                core, seed, samples, meanwhile=lambda: contrast_matrix(graph, nodes=nodes)
+            )
+        else:
+            result, notes = _networkx_scores(core, seed)
+            contrast = contrast_matrix(graph, nodes=nodes)
+        n, m = len(core.names), len(core.edges)
+        degrees: dict[str, int] = result["degrees"]
+        components = sorted(result["components"], reverse=True)
+        isolated = sorted((node for node, d in degrees.items() if d == 0), key=str)
+        by_degree = Counter(degrees.values())
+        summary = {
+            "nodes": n,
+            "edges": core.relations,
+            "linked_pairs": m,
+            "density": 2 * m / (n * (n - 1)) if n > 1 else 0.0,
+            "components": len(components),
+            "largest_component": components[0] if components else 0,
+            "isolated_nodes": len(isolated),
+            "isolated": [nodes[node]["label_en"] for node in isolated[:20]],
+            "mean_degree": 2 * m / n if n else 0.0,
+            "max_degree": max(degrees.values(), default=0),
+            "degree_distribution": {str(d): c for d, c in sorted(by_degree.items())},
+            "predicates": core.predicates,
+        }
+        rankings = {measure: _ranking(result[measure], nodes, top, degrees) for measure in MEASURES}
+        groups: list[list[str]] = result["groups"]
+        pagerank = result["pagerank"]
+        membership = {node: number for number, members in enumerate(groups) for node in members}
+        side_of = dict(zip(core.names, core.sides, strict=True))
+        community_info = {
+            "algorithm": result["community_algorithm"],
+            "seed": seed,
+            "count": len(groups),
+            "singletons": sum(1 for g in groups if len(g) == 1),
+            "modularity": result["modularity"],
+            "groups": [
+                {
+                    "id": number,
+                    "size": len(members),
+                    "members": [
+                        nodes[node]["label_en"]
+                        for node in sorted(members, key=lambda x: (-pagerank.get(x, 0.0), x))[:8]
+                    ],
+                    "sides": dict(Counter(side_of[node] for node in members)),
+                }
+                for number, members in enumerate(groups[:top])
+            ],
+        }
+        return AnalysisReport(
+            engine="igraph" if use_igraph else "networkx",
+            notes=notes,
+            top=top,
+            seed=seed,
+            summary=summary,
+            rankings=rankings,
+            communities=community_info,
+            sides=_side_stats(core, pagerank, degrees),
+            contrast=contrast,
+            scores={measure: result[measure] for measure in MEASURES},
+            membership=membership,
+        )
 
 
 # ---- rendering -------------------------------------------------------------------------------

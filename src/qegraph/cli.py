@@ -631,7 +631,8 @@ def analyze(
     # In memory, the files go into an Oxigraph store, never into rdflib terms: the analysis
     # reads the engine's terms straight into igraph (as it does from --store).
     embedded = not (session.store or session.endpoint)
-    graph = engine_graph(session.data) if embedded else session.graph()
+    warm = ("igraph", "numpy", "threadpoolctl")  # imported while big files load
+    graph = engine_graph(session.data, warm=warm) if embedded else session.graph()
     report = run_analysis(graph, top, seed=seed, engine=engine)
     if plot_dir is not None:
         for path in plot_report(report, plot_dir):
@@ -799,7 +800,8 @@ def viz(
     # made on integer edges and only the concepts drawn are projected (as analyze does).
     embedded = not (session.store or session.endpoint)
     page = render_viewer(
-        engine_graph(session.data) if embedded else session.graph(),
+        # igraph and networkx draw the cut: imported while big files load.
+        engine_graph(session.data, warm=("igraph", "networkx")) if embedded else session.graph(),
         focus=focus,
         depth=depth,
         top=top,

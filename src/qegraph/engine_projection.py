@@ -18,9 +18,11 @@ the reports are the same.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +38,38 @@ __all__ = [
     "engine_core",
     "engine_graph",
     "engine_store",
+    "paused_gc",
+    "rdflib_terms",
     "subject_objects",
 ]
 
 #: From this many nodes on, :meth:`NodeTable.prefetch` reads all labels in one pass.
 _BULK_LABELS = 200
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run the block with Python's cyclic garbage collector paused (reference counting still
+    frees memory), then restore it as it was.
+
+    Reading half a million relations makes millions of small objects that live until the end;
+    every few thousand of them the collector walks all the live ones again, and at that size
+    this took more than half of :func:`engine_core`'s time (11 s against 5 s at 500,000
+    relations). The objects made here hold no reference cycles, so nothing is left to collect.
+
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def engine_store(graph: Any) -> tuple[Any, Any] | None:
@@ -57,13 +86,29 @@ def engine_store(graph: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def engine_graph(files: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True) -> Graph:
+#: :func:`engine_graph` imports its ``warm`` modules alongside the load from this many bytes of
+#: files on (a smaller load is over before an import would be).
+_WARM_BYTES = 4 << 20
+
+
+def engine_graph(
+    files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    warm: Iterable[str] = (),
+) -> Graph:
     """The bundled ontology and ``files`` in an in-memory Oxigraph store, as an rdflib graph.
 
     The files are read by :func:`qegraph.loading.engine_store` (every check of
     :func:`qegraph.load`, then Oxigraph's bulk loader, as ``query`` reads them) and never become
     rdflib terms; the graph answers rdflib calls through the same store class as ``--store``
     does, and :func:`engine_store` finds the store under it.
+
+    ``warm`` names modules the caller will need next (``igraph`` takes 2-3 s to import, as it
+    imports matplotlib): while big files load, a thread imports them. Oxigraph's bulk loader
+    releases the GIL, so on two cores the import costs no wall-clock time; a later ``import``
+    of the same module waits for the thread's (Python's import lock), and an import that fails
+    there fails again, with its own message, where the module is used.
 
     >>> len(engine_graph()) == len(__import__("qegraph").load())
     True
@@ -72,9 +117,33 @@ def engine_graph(files: Iterable[str | os.PathLike[str]] = (), *, bundled: bool 
     from .backends import DEFAULT_GRAPH, _oxigraph_store_class
     from .namespaces import bind_prefixes
 
+    files = list(files)
+    if warm and _total_bytes(files) >= _WARM_BYTES:
+        import threading
+
+        # Not joined: the main thread's own import of a module waits for this one.
+        threading.Thread(target=_import_all, args=(list(warm),), name="qegraph-warm").start()
     store = loading.engine_store(files, bundled=bundled)
     rdf_store = _oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
     return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
+
+
+def _total_bytes(files: list[str | os.PathLike[str]]) -> int:
+    """The size of the files that exist (the loader reports the others)."""
+    total = 0
+    for path in files:
+        with suppress(OSError, ValueError):
+            total += os.stat(path).st_size
+    return total
+
+
+def _import_all(names: list[str]) -> None:
+    import importlib
+
+    for name in names:
+        # A failed import fails again, and is reported, where the caller imports the module.
+        with suppress(Exception):
+            importlib.import_module(name)
 
 
 def subject_objects(
@@ -96,11 +165,28 @@ def subject_objects(
         return [(s, obj) for s in graph.subjects(predicate, obj)]
     import pyoxigraph as ox
 
-    from .backends import _from_ox
-
     store, where = found
     named = ox.NamedNode
-    iris = {} if iris is None else iris
+    term = rdflib_terms({} if iris is None else iris)
+    pattern = None if obj is None else named(str(obj))
+    quads = store.quads_for_pattern(None, named(str(predicate)), pattern, where)
+    return [(term(q.subject), term(q.object)) for q in quads]
+
+
+def rdflib_terms(iris: dict[str, URIRef]) -> Callable[[Any], Any]:
+    """A function from an Oxigraph term to the rdflib term :func:`qegraph.load` makes, turning
+    each distinct IRI into a ``URIRef`` once (kept in ``iris``, which calls may share).
+
+    >>> import pyoxigraph as ox
+    >>> term = rdflib_terms({})
+    >>> term(ox.NamedNode("urn:x")) is term(ox.NamedNode("urn:x"))
+    True
+    """
+    import pyoxigraph as ox
+
+    from .backends import _from_ox
+
+    named = ox.NamedNode
 
     def term(t: Any) -> Any:
         if type(t) is not named:
@@ -110,9 +196,7 @@ def subject_objects(
             ref = iris[t.value] = URIRef(t.value)
         return ref
 
-    pattern = None if obj is None else named(str(obj))
-    quads = store.quads_for_pattern(None, named(str(predicate)), pattern, where)
-    return [(term(q.subject), term(q.object)) for q in quads]
+    return term
 
 
 class NodeTable(Mapping[str, Mapping[str, Any]]):
@@ -198,7 +282,9 @@ class EngineCore:
     ``names`` are the node keys sorted; ``edges`` the linked pairs as sorted index pairs
     ``i < j`` (no loops); ``predicates`` the relations per predicate CURIE; ``opposes`` the
     ``qe:opposes`` relations as index pairs as stated; ``relations`` all relations between nodes;
-    ``sides`` each node's paradigm side by index; ``nodes`` the labels and sides by key.
+    ``sides`` each node's paradigm side by index; ``nodes`` the labels and sides by key;
+    ``types`` each node's ``rdf:type`` IRIs by index (read in the same pass as the sides, for
+    the viewer's cut; None when not read).
     """
 
     names: list[str]
@@ -208,6 +294,7 @@ class EngineCore:
     relations: int
     sides: list[str]
     nodes: Mapping[str, Mapping[str, Any]]
+    types: list[frozenset[str]] | None = None
 
 
 def _linked_pairs(sources: list[int], targets: list[int], n: int) -> list[tuple[int, int]]:
@@ -242,12 +329,16 @@ def engine_core(graph: Graph) -> EngineCore:
     >>> len(core.names) > 100, core.predicates["qe:opposes"] > 10
     (True, True)
     """
-    import pyoxigraph as ox
-
     found = engine_store(graph)
     if found is None:
         raise ValueError("engine_core needs a graph kept in an Oxigraph store")
-    store, where = found
+    with paused_gc():
+        return _engine_core(graph, *found)
+
+
+def _engine_core(graph: Graph, store: Any, where: Any) -> EngineCore:
+    import pyoxigraph as ox
+
     named = ox.NamedNode
     rdf_type = named(str(RDF.type))
 
@@ -291,14 +382,16 @@ def engine_core(graph: Graph) -> EngineCore:
             i = get(s)
             if i is not None:
                 types.setdefault(i, []).append(o)
-    side_of: dict[frozenset[Any], str] = {}
+    side_of: dict[frozenset[Any], tuple[str, frozenset[str]]] = {}
     sides = []
+    type_sets = []
     for i, name in enumerate(names):
         key = frozenset(types.get(i, ()))
         value = side_of.get(key)
         if value is None:
-            value = side_of[key] = side(graph, URIRef(name))
-        sides.append(value)
+            value = side_of[key] = (side(graph, URIRef(name)), frozenset(t.value for t in key))
+        sides.append(value[0])
+        type_sets.append(value[1])
 
     return EngineCore(
         names=names,
@@ -308,4 +401,5 @@ def engine_core(graph: Graph) -> EngineCore:
         relations=sum(by_predicate.values()),
         sides=sides,
         nodes=NodeTable(graph, names, sides),
+        types=type_sets,
     )

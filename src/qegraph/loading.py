@@ -730,6 +730,9 @@ def engine_quads(
 # Bytes without which a file cannot state owl:imports: the local name, the namespace (a prefix
 # may end inside "imports"), and the escapes that could spell either (\u in Turtle, &# in XML).
 _MAY_IMPORT = (b"imports", b"owl#", b"\\u", b"\\U", b"&#")
+# N-Triples and N-Quads have no prefixes or entities: there owl:imports is written out in full
+# or with \u escapes, so a file mentioning other OWL terms (owl#) may take the bulk loader.
+_MAY_IMPORT_LINES = (b"imports", b"\\u", b"\\U")
 # Formats whose every check :func:`iter_quads` makes per term is made by Oxigraph's strict
 # parser too (JSON-LD is parsed leniently and checked here; N3 formulas are refused here).
 _STORE_FORMATS = {"turtle": True, "nt": True, "xml": True, "nquads": False, "trig": False}
@@ -822,7 +825,9 @@ def engine_store(
     >>> len(store) == len(load())
     True
     """
-    return faithful_engine_store(extra_files, bundled=bundled, max_bytes=max_bytes)[0]
+    # Not asked whether the literals read back unchanged: that costs a second parse of a file
+    # that may hold XSD values, and only ``query`` needs the answer.
+    return _fill_store(extra_files, bundled=bundled, max_bytes=max_bytes, values=False)[0]
 
 
 def faithful_engine_store(
@@ -839,14 +844,26 @@ def faithful_engine_store(
     >>> faithful_engine_store()[1]
     True
     """
+    return _fill_store(extra_files, bundled=bundled, max_bytes=max_bytes, values=True)
+
+
+def _fill_store(
+    extra_files: Iterable[str | os.PathLike[str]],
+    *,
+    bundled: bool,
+    max_bytes: int | None,
+    values: bool,
+) -> tuple[Any, bool]:
+    """:func:`faithful_engine_store`; with ``values`` False, the files holding XSD values are
+    not read a second time to see whether the store rewrites them (the flag is then True)."""
     import pyoxigraph as ox
 
     store = ox.Store()
     faithful = True
     for module in module_files() if bundled else []:
-        faithful &= _store_file(store, module, DEFAULT_MAX_INPUT_BYTES)
+        faithful &= _store_file(store, module, DEFAULT_MAX_INPUT_BYTES, values=values)
     for source in extra_files:
-        faithful &= _store_file(store, source, _max_bytes(max_bytes))
+        faithful &= _store_file(store, source, _max_bytes(max_bytes), values=values)
     return store, faithful
 
 
@@ -862,7 +879,10 @@ def _checked_bytes(
         data = data[len(_UTF8_BOM) :]
     if (
         fmt not in _STORE_FORMATS
-        or any(marker in data for marker in _MAY_IMPORT)
+        or any(
+            marker in data
+            for marker in (_MAY_IMPORT_LINES if fmt in ("nt", "nquads") else _MAY_IMPORT)
+        )
         or b"<<" in data
         or (fmt == "xml" and b"Triple" in data)  # rdf:parseType="Triple" (RDF 1.2)
     ):
@@ -924,9 +944,12 @@ def engine_ntriples(
     return out.getvalue()
 
 
-def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit: int) -> bool:
+def _store_file(
+    store: Any, source: str | os.PathLike[str] | Traversable, limit: int, *, values: bool = True
+) -> bool:
     """Add one file's triples to ``store``'s default graph (see :func:`engine_store`); return
-    whether its literals read back unchanged (see :func:`faithful_engine_store`)."""
+    whether its literals read back unchanged (see :func:`faithful_engine_store`; with
+    ``values`` False, True without reading the file's literals again)."""
     import pyoxigraph as ox
 
     checked = _checked_bytes(source, limit)
@@ -946,7 +969,7 @@ def _store_file(store: Any, source: str | os.PathLike[str] | Traversable, limit:
             )
     except (SyntaxError, ValueError, OSError, MemoryError, RecursionError) as err:
         raise _parse_error(source, limit, display, err) from None
-    if not _may_hold_values(data, fmt):
+    if not values or not _may_hold_values(data, fmt):
         return True
     # It may: read the file's literals (Oxigraph's parser keeps them as written).
     return not any(_changed_by_store(q.object) for q in ox.parse(input=data, format=ox_format))

@@ -218,19 +218,33 @@ def project(
     if only is not None and not (include_schema or include_provenance):
         # The concepts among ``only``, asked node by node (not every concept of the graph).
         wanted = {URIRef(k) for k in set(only) if not k.startswith("_:")}
-        nodes = {
-            n
-            for n in wanted
-            if (n, RDF.type, SKOS.Concept) in graph and (n, RDF.type, QE.ContrastAxis) not in graph
-        }
+        held = _engine_triples(graph, wanted)
+        if held is None:
+            nodes = {
+                n
+                for n in wanted
+                if (n, RDF.type, SKOS.Concept) in graph
+                and (n, RDF.type, QE.ContrastAxis) not in graph
+            }
+        else:
+            nodes = {
+                n
+                for n in wanted
+                if (RDF.type, SKOS.Concept) in held[n]
+                and (RDF.type, QE.ContrastAxis) not in held[n]
+            }
     else:
+        held = None
         nodes = _select_nodes(graph, include_schema, include_provenance)
         if only is not None:
             wanted_keys = set(only)
             nodes = {n for n in nodes if node_key(n) in wanted_keys}
 
     # One pass per property instead of several lookups per node keeps large graphs fast.
-    read = _subject_objects if only is None else _reader(nodes)
+    if only is None:
+        read = _subject_objects
+    else:
+        read = _reader(nodes) if held is None else _held_reader(nodes, held)
     pref: dict[Any, dict[str, str]] = {}
     for s, o in read(graph, SKOS.prefLabel):
         lang = _lang(o)
@@ -275,7 +289,12 @@ def project(
         )
 
     edges = []
-    for s, p, o in _triples_from(graph, nodes):
+    from_nodes = (
+        _triples_from(graph, nodes)
+        if held is None
+        else ((s, p, o) for s in nodes for p, o in held[s])
+    )
+    for s, p, o in from_nodes:
         target = keys.get(o)
         if target is not None and (follow is None or p in follow) and isinstance(p, URIRef):
             edges.append((keys[s], p, target))
@@ -332,6 +351,42 @@ def _reader(nodes: set[Any]) -> Any:
         for s in sorted(nodes, key=node_key):
             for o in graph.objects(s, predicate):
                 yield s, o
+
+    return read
+
+
+def _engine_triples(graph: Graph, nodes: set[URIRef]) -> dict[URIRef, list[tuple[Any, Any]]] | None:
+    """Each node's ``(predicate, object)`` pairs, read from the Oxigraph store under ``graph``
+    with one call per node (in the store's order, as ``graph.objects`` gives them); None for
+    a graph rdflib holds itself. Reading a node's few triples at once is much faster than
+    asking rdflib for them property by property."""
+    from .engine_projection import engine_store, rdflib_terms
+
+    found = engine_store(graph)
+    if found is None:
+        return None
+    import pyoxigraph as ox
+
+    store, where = found
+    named = ox.NamedNode
+    term = rdflib_terms({})
+    return {
+        node: [
+            (term(q.predicate), term(q.object))
+            for q in store.quads_for_pattern(named(str(node)), None, None, where)
+        ]
+        for node in nodes
+    }
+
+
+def _held_reader(nodes: set[Any], held: dict[URIRef, list[tuple[Any, Any]]]) -> Any:
+    """:func:`_reader` over the pairs :func:`_engine_triples` read."""
+
+    def read(graph: Graph, predicate: URIRef) -> Iterable[tuple[Any, Any]]:
+        for s in sorted(nodes, key=node_key):
+            for p, o in held[s]:
+                if p == predicate:
+                    yield s, o
 
     return read
 

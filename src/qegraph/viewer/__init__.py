@@ -546,22 +546,23 @@ def _engine_cut(
     scores and choices are those of :func:`_cut_by_meaning` on the whole projection, so the same
     concepts are kept (tests/test_viewer_cut.py compares the two routes).
     """
-    from ..engine_projection import engine_core, engine_store
+    from ..engine_projection import engine_core, engine_store, paused_gc
 
     found = engine_store(graph)
     if found is None:
         return None
-    core = engine_core(graph)
-    names = core.names
-    if top >= len(names):
-        return None
-    scores = _engine_scores(names, core.edges, size_by)
-    pairs = {names[k] for pair in core.opposes for k in pair}
-    return (
-        _keep(names, scores, pairs, _engine_kinds(graph, found, names), top, None),
-        scores,
-        len(names),
-    )
+    with paused_gc():  # many small objects, no cycles: see engine_projection.paused_gc
+        core = engine_core(graph)
+        names = core.names
+        if top >= len(names):
+            return None
+        scores = _engine_scores(names, core.edges, size_by)
+        pairs = {names[k] for pair in core.opposes for k in pair}
+        return (
+            _keep(names, scores, pairs, _engine_kinds(graph, names, core.types or []), top, None),
+            scores,
+            len(names),
+        )
 
 
 def _engine_scores(
@@ -595,25 +596,17 @@ def _engine_scores(
     return {name: float(c) for name, c in zip(names, counts, strict=True)}
 
 
-def _engine_kinds(graph: Graph, found: tuple[Any, Any], names: list[str]) -> dict[str, set[str]]:
+def _engine_kinds(
+    graph: Graph, names: list[str], type_sets: list[frozenset[str]]
+) -> dict[str, set[str]]:
     """Each concept's type CURIEs with its primary type, as the projection's ``types`` and
-    ``type`` attributes hold them (computed once per set of types, as project() does)."""
-    import pyoxigraph as ox
-
+    ``type`` attributes hold them (computed once per set of types, as project() does), from
+    the type IRIs :func:`qegraph.engine_projection.engine_core` read with the sides."""
     from ..concepts import primary_type
 
-    store, where = found
-    named = ox.NamedNode
-    wanted = set(names)
-    types: dict[str, set[str]] = {}
-    for quad in store.quads_for_pattern(None, named(str(RDF.type)), None, where):
-        s, o = quad.subject, quad.object
-        if type(s) is named and type(o) is named and s.value in wanted:
-            types.setdefault(s.value, set()).add(o.value)
     by_set: dict[frozenset[str], set[str]] = {}
     kinds = {}
-    for name in names:
-        key = frozenset(types.get(name, ()))
+    for name, key in zip(names, type_sets, strict=True):
         kind = by_set.get(key)
         if kind is None:
             curies = sorted(curie(URIRef(t)) for t in key)
