@@ -115,3 +115,40 @@ def test_engine_graph_warms_the_modules_it_is_asked_for(tmp_path, monkeypatch):
             thread.join(timeout=60)
     assert "colorsys" in sys.modules  # imported by the thread; the missing one is ignored
     assert len(graph) == len(engine_graph([path]))
+
+
+_INTERRUPTED_APART = """
+import sys
+import igraph
+from qegraph._igraph import betweenness_apart
+ig = igraph.Graph.Erdos_Renyi(n=20000, m=100000)
+waiting = betweenness_apart(ig, None)
+print("started", flush=True)
+try:
+    waiting()
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_during_forked_betweenness_leaves_no_traceback_and_no_child():
+    import os
+    import signal
+    import subprocess
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_APART],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives a command
+    )
+    assert process.stdout.readline() == "started\n"
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
+    assert children.stdout.split(), "betweenness was not computed in a child"
+    os.killpg(process.pid, signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err == ""
+    for pid in children.stdout.split():
+        assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]

@@ -91,13 +91,20 @@ def betweenness_apart(
         values = ig.betweenness(directed=False, sources=sources)
         return lambda: values
     import multiprocessing
+    import signal
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
     def child() -> None:
-        send.send(ig.betweenness(directed=False, sources=sources))
-        send.close()
+        # Ctrl-C reaches the whole process group: the parent reports it, the child stays quiet
+        # (and a parent gone before the answer is sent must not leave a traceback either).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            send.send(ig.betweenness(directed=False, sources=sources))
+            send.close()
+        except BaseException:
+            os._exit(1)
 
     # Daemonic: a parent interrupted before it asks for the values does not wait for them.
     process = context.Process(target=child, name="qegraph-betweenness", daemon=True)
@@ -109,6 +116,9 @@ def betweenness_apart(
             found = receive.recv()
         except (EOFError, OSError):  # the child died (killed, out of memory): compute here
             found = None
+        except BaseException:  # Ctrl-C or a time limit: stop the child now, not when it is done
+            process.terminate()
+            raise
         finally:
             receive.close()
             process.join()
