@@ -336,7 +336,8 @@
     select: function (id) { select({ kind: "node", id: id }, true); },
     selectEdge: function (id) { select({ kind: "edge", id: id }, true); },
     setLanguage: setLanguage, setColorBy: setColorBy, setLayout: setLayout,
-    layout: function () { return layoutMode; }, find: find, fold: fold,
+    layout: function () { return layoutMode; }, selected: function () { return current; },
+    find: find, fold: fold,
     onlyOpposes: kit.onlyOpposes, reset: kit.showAll, shownCount: shownCount,
     svg: viewSvg, png: png
   };
