@@ -27,7 +27,8 @@ window.qegraphViewerKit = function (DATA, page) {
       exportSvg: "Export SVG", exportPng: "Export PNG", iri: "IRI", copy: "Copy",
       copied: "Copied", cite: "Cite", version: "graph version", contrastTable: "Contrasts by axis",
       quality: "Quality education", exam: "Exam-oriented education",
-      skipToList: "Skip to the list of contrasts", selectedRelations: "Relations of the selected concept"
+      skipToList: "Skip to the list of contrasts", selectedRelations: "Relations of the selected concept",
+      hint: "Click a concept or a relation for its details; arrow keys walk between neighbours."
     },
     "zh-Hans": {
       search: "搜索概念（中文、English 或拼音）", colorBy: "着色依据",
@@ -45,7 +46,8 @@ window.qegraphViewerKit = function (DATA, page) {
       freeLayout: "自由布局", contrastLayout: "对比布局", exportSvg: "导出 SVG",
       exportPng: "导出 PNG", iri: "IRI", copy: "复制", copied: "已复制", cite: "引用",
       version: "图版本", contrastTable: "按维度列出的对比", quality: "素质教育", exam: "应试教育",
-      skipToList: "跳到对比列表", selectedRelations: "所选概念的关系"
+      skipToList: "跳到对比列表", selectedRelations: "所选概念的关系",
+      hint: "点击概念或关系查看详情；方向键在相邻概念间移动。"
     }
   };
   /* The page's own strings (hints, help, page-only controls) go over the shared ones. */
@@ -466,6 +468,23 @@ window.qegraphViewerKit = function (DATA, page) {
     return p;
   }
 
+  /* A concept's whole panel (names, IRI, docs link, relations, passages, citation); `label`
+     names an edge in the relation lists. */
+  function conceptPanel(n, label) {
+    nodePanel(n, iriBlock(n.iri, n.curie), label);
+    passagesBlock(n.passages);
+    panelBody.appendChild(citation(nodeLabel(n), n.iri, n.passages));
+  }
+  /* A relation's whole panel: the claim's facts, its IRI, passages and citation. */
+  function claimPanel(e) {
+    var a = byId[e.from], b = byId[e.to];
+    edgePanel(e, t("claim"));
+    if (e.claim) { panelBody.appendChild(iriBlock(e.claimIri || e.claim, e.claim)); }
+    passagesBlock(e.passages);
+    panelBody.appendChild(citation(nodeLabel(a) + " " + (zh() ? e.zh : e.en) + " " + nodeLabel(b),
+      e.claimIri || e.claim || "", e.passages));
+  }
+
   /* ---- the list beside the picture ------------------------------------------------------ */
 
   /* A concept in a table cell: a link in the page's language, its label in the other one
@@ -669,7 +688,8 @@ window.qegraphViewerKit = function (DATA, page) {
     panelOpen: panelOpen, fromFragment: fromFragment, recordFragment: recordFragment,
     filterBox: filterBox, filterRow: filterRow, toggler: toggler, tally: tally, countText: countText,
     renderSharedFilters: renderSharedFilters, onlyOpposes: onlyOpposes, showAll: showAll,
-    searchBox: searchBox, iriBlock: iriBlock, citation: citation, renderTable: renderTable,
+    searchBox: searchBox, conceptPanel: conceptPanel, claimPanel: claimPanel,
+    renderTable: renderTable,
     download: download, viewSvg: viewSvg, wireExports: wireExports, keyboard: keyboard,
     applyLanguage: applyLanguage, wire: wire
   };

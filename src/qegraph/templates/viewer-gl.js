@@ -16,7 +16,6 @@
   var kit = window.qegraphViewerKit(DATA, {
     ui: {
       en: {
-        hint: "Click a concept or a relation for its details; arrow keys walk between neighbours.",
         noWebgl: "This browser gives the page no WebGL, which it needs to " +
           "draw a map this large. Turn on hardware acceleration (or use a browser with WebGL); " +
           "the search and the details still work.",
@@ -25,7 +24,6 @@
           "table below the map."
       },
       "zh-Hans": {
-        hint: "点击概念或关系查看详情；方向键在相邻概念间移动。",
         noWebgl: "此浏览器没有为页面提供 WebGL，而绘制这么大的图需要它。请开启硬件加速（或换用支持 " +
           "WebGL 的浏览器）；搜索和详情仍然可用。",
         mapHelp: "用 WebGL 绘制的概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
@@ -121,21 +119,8 @@
   var panel = document.getElementById("qe-panel");
 
   function edgeName(e) { return zh() ? e.zh : e.en; }
-  function renderNodePanel(n) {
-    kit.nodePanel(n, kit.iriBlock(n.iri, n.curie), edgeName);
-    kit.passagesBlock(n.passages);
-    kit.panelBody.appendChild(kit.citation(nodeLabel(n), n.iri, n.passages));
-    openPanel();
-  }
-  function renderEdgePanel(e) {
-    var a = byId[e.from], b = byId[e.to];
-    kit.edgePanel(e, t("claim"));
-    if (e.claim) { kit.panelBody.appendChild(kit.iriBlock(e.claimIri || e.claim, e.claim)); }
-    kit.passagesBlock(e.passages);
-    kit.panelBody.appendChild(kit.citation(nodeLabel(a) + " " + edgeName(e) + " " + nodeLabel(b),
-      e.claimIri || e.claim || "", e.passages));
-    openPanel();
-  }
+  function renderNodePanel(n) { kit.conceptPanel(n, edgeName); openPanel(); }
+  function renderEdgePanel(e) { kit.claimPanel(e); openPanel(); }
   function openPanel() {
     kit.openPanel();
     renderTable();

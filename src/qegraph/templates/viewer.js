@@ -22,7 +22,6 @@
     ui: {
       en: {
         communities: "Communities", documents: "Source document",
-        hint: "Click a concept or a relation for its details; arrow keys walk between neighbours.",
         community: "community", members: "members",
         mapHelp: "Concept map. Arrow keys move between related concepts, Enter opens the " +
           "selected one, Escape closes the details. The same contrasts are listed in a table " +
@@ -30,7 +29,6 @@
       },
       "zh-Hans": {
         communities: "社群", documents: "来源文档",
-        hint: "点击概念或关系查看详情；方向键在相邻概念间移动。",
         community: "社群", members: "个成员",
         mapHelp: "概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
           "地图下方的表格列出同样的对比。"
@@ -212,22 +210,8 @@
 
   var panel = document.getElementById("qe-panel");
 
-  function renderNodePanel(n) {
-    kit.nodePanel(n, kit.iriBlock(n.iri, n.curie), edgeLabel);
-    kit.passagesBlock(n.passages);
-    kit.panelBody.appendChild(kit.citation(nodeLabel(n), n.iri, n.passages));
-    openPanel();
-  }
-
-  function renderEdgePanel(e) {
-    var a = byId[e.from], b = byId[e.to];
-    kit.edgePanel(e, t("claim"));
-    if (e.claim) { kit.panelBody.appendChild(kit.iriBlock(e.claimIri || e.claim, e.claim)); }
-    kit.passagesBlock(e.passages);
-    kit.panelBody.appendChild(kit.citation(nodeLabel(a) + " " + (zh() ? e.zh : e.en) + " " + nodeLabel(b),
-      e.claimIri || e.claim || "", e.passages));
-    openPanel();
-  }
+  function renderNodePanel(n) { kit.conceptPanel(n, edgeLabel); openPanel(); }
+  function renderEdgePanel(e) { kit.claimPanel(e); openPanel(); }
 
   function openPanel() {
     kit.openPanel();

@@ -467,8 +467,9 @@ _KEEP_TYPES = frozenset({"qe:Paradigm", "qe:Dimension", "qe:Characteristic"})
 
 def _docs_pages(graph: Graph, docs_href: str) -> dict[str, str]:
     """Where the concept entries are that are not on the page ``docs_href`` names, as
-    ``page#anchor`` relative to the viewer: above :data:`~qegraph.ontodoc.DOCS_SPLIT_AT` concepts the documentation is split
-    and each entry is on a page of its own group, so the viewer links straight to it.
+    ``page#anchor`` relative to the viewer: above :data:`~qegraph.ontodoc.DOCS_SPLIT_AT`
+    concepts the documentation is split and each entry is on a page of its own group, so the
+    viewer links straight to it.
 
     >>> from qegraph import load
     >>> _docs_pages(load(), "docs/index.html")
