@@ -337,7 +337,8 @@ def test_free_layout_toggle_moves_the_nodes_and_back(opened):
     free = positions(v)
     assert free == {str(n["id"]): [n["fx"], -n["fy"]] for n in nodes}
     assert sum(free[k] != contrast[k] for k in free) > 0.9 * len(free)
-    assert button.inner_text() == "Contrast layout" and button.get_attribute("aria-pressed") == "true"
+    assert button.inner_text() == "Contrast layout"
+    assert button.get_attribute("aria-pressed") == "true"
     assert drawn_pixels(v, "viewer-webgl-free.png")[0] > 5_000
     assert v.page.locator("#qe-network").screenshot() != before
     button.click()
@@ -369,7 +370,8 @@ def test_the_table_lists_every_contrast_by_axis_in_both_languages(opened):
     v.page.click(".qe-lang button[data-lang='zh-Hans']")
     assert v.page.inner_text("#qe-table h2") == "按维度列出的对比"
     links = v.js(
-        "() => [...document.querySelectorAll('#qe-table .qe-contrasts a.qe-link')].map(a => a.innerText)"
+        """() => [...document.querySelectorAll('#qe-table .qe-contrasts a.qe-link')]
+                 .map(a => a.innerText)"""
     )
     assert sorted(links) == sorted(by_id[e[k]]["zh"] for e in pairs for k in ("from", "to"))
     assert v.page.locator("#qe-table .qe-other-lang").first.get_attribute("lang") == "en"
@@ -482,3 +484,20 @@ def test_the_viewer_links_to_the_page_of_split_docs_that_holds_the_entry(chromiu
         assert v.page.inner_text("#qe-panel h2") == "big concept 3"
     finally:
         v.page.close()
+
+
+def test_document_filter_and_community_legend(opened):
+    v = opened()
+    before = v.js("() => window.qegraphViewer.shownCount()")
+    rows = v.page.locator("#qe-filter-doc label")
+    assert rows.count() == len(v.js("() => window.qegraphViewer.data.documents"))
+    rows.first.locator("input").uncheck()
+    # Only the concepts of the other documents stay (the big ones cite no document).
+    after = v.js("() => window.qegraphViewer.shownCount()")
+    assert 0 < after < before / 100
+    v.page.click("#qe-reset")
+    assert v.page.is_hidden("#qe-community-section")
+    v.page.select_option("#qe-color", "community")
+    assert v.page.is_visible("#qe-community-section")
+    legend = v.page.locator("#qe-legend-community .qe-row").count()
+    assert legend == len(v.js("() => window.qegraphViewer.data.legend.communities")) > 1

@@ -23,7 +23,8 @@ window.qegraphViewerKit = function (DATA, page) {
         none: "not recorded" },
       onlyOpposes: "Only contrasts", reset: "Show all", claim: "Claim", axis: "Axis",
       relation: "Relation", from: "From", to: "To", docs: "Open in the documentation",
-      noAxis: "no axis", freeLayout: "Free layout", contrastLayout: "Contrast layout",
+      noAxis: "no axis", communities: "Communities", documents: "Source document",
+      freeLayout: "Free layout", contrastLayout: "Contrast layout",
       exportSvg: "Export SVG", exportPng: "Export PNG", iri: "IRI", copy: "Copy",
       copied: "Copied", cite: "Cite", version: "graph version", contrastTable: "Contrasts by axis",
       quality: "Quality education", exam: "Exam-oriented education",
@@ -43,8 +44,8 @@ window.qegraphViewerKit = function (DATA, page) {
       evidenceKinds: { stated: "文本明述", inferred: "编者推断", none: "未记录" },
       onlyOpposes: "只看对比", reset: "全部显示", claim: "断言", axis: "对比维度",
       relation: "关系", from: "从", to: "到", docs: "在文档中打开", noAxis: "无维度",
-      freeLayout: "自由布局", contrastLayout: "对比布局", exportSvg: "导出 SVG",
-      exportPng: "导出 PNG", iri: "IRI", copy: "复制", copied: "已复制", cite: "引用",
+      communities: "社群", documents: "来源文档", freeLayout: "自由布局", contrastLayout: "对比布局",
+      exportSvg: "导出 SVG", exportPng: "导出 PNG", iri: "IRI", copy: "复制", copied: "已复制", cite: "引用",
       version: "图版本", contrastTable: "按维度列出的对比", quality: "素质教育", exam: "应试教育",
       skipToList: "跳到对比列表", selectedRelations: "所选概念的关系",
       hint: "点击概念或关系查看详情；方向键在相邻概念间移动。"
@@ -357,6 +358,30 @@ window.qegraphViewerKit = function (DATA, page) {
       if (!byEvidence.all[k]) { return; }
       evidence.appendChild(filterRow(null, t("evidenceKinds")[k], countText(byEvidence, k),
         !hidden.evidence[k], toggler("evidence", k)));
+    });
+  }
+  /* The source-document filter and, when colour is by community, the community legend. */
+  function renderDocumentsAndCommunities(shownNodes, colorBy) {
+    var docs = filterBox("qe-filter-doc");
+    var byDoc = tally(DATA.nodes, function (n) { return n.docs; }, shownNodes);
+    document.getElementById("qe-doc-section").hidden = !DATA.documents.length;
+    DATA.documents.forEach(function (d) {
+      if (!byDoc.all[d.key]) { return; }
+      var row = filterRow(null, pick(d), countText(byDoc, d.key), !hidden.doc[d.key],
+        toggler("doc", d.key));
+      row.title = d.file;
+      docs.appendChild(row);
+    });
+    var communities = filterBox("qe-legend-community");
+    document.getElementById("qe-community-section").hidden = colorBy !== "community";
+    DATA.legend.communities.forEach(function (c) {
+      var row = el("div", "qe-row");
+      var sw = el("span", "qe-swatch");
+      sw.style.background = DATA.colors.community[c.key % DATA.colors.community.length];
+      row.appendChild(sw);
+      row.appendChild(el("span", "qe-name", pick(c)));
+      row.appendChild(el("span", "qe-count", c.size));
+      communities.appendChild(row);
     });
   }
   /* The two quick filters: only the contrasts, or everything again (the view re-frames). */
@@ -687,7 +712,8 @@ window.qegraphViewerKit = function (DATA, page) {
     nodePanel: nodePanel, edgePanel: edgePanel, openPanel: openPanel, closePanel: closePanel,
     panelOpen: panelOpen, fromFragment: fromFragment, recordFragment: recordFragment,
     filterBox: filterBox, filterRow: filterRow, toggler: toggler, tally: tally, countText: countText,
-    renderSharedFilters: renderSharedFilters, onlyOpposes: onlyOpposes, showAll: showAll,
+    renderSharedFilters: renderSharedFilters,
+    renderDocumentsAndCommunities: renderDocumentsAndCommunities, onlyOpposes: onlyOpposes, showAll: showAll,
     searchBox: searchBox, conceptPanel: conceptPanel, claimPanel: claimPanel,
     renderTable: renderTable,
     download: download, viewSvg: viewSvg, wireExports: wireExports, keyboard: keyboard,

@@ -225,6 +225,7 @@
       types.appendChild(kit.filterRow(sw, pick(ty), kit.countText(byType, ty.key),
         !hidden.type[ty.key], kit.toggler("type", ty.key)));
     });
+    kit.renderDocumentsAndCommunities(shownNodes, colorBy);
   }
   /* After a filter the view frames what is still shown, as the vis-network page does. */
   function refit() {

@@ -21,15 +21,11 @@
   var kit = window.qegraphViewerKit(DATA, {
     ui: {
       en: {
-        communities: "Communities", documents: "Source document",
-        community: "community", members: "members",
         mapHelp: "Concept map. Arrow keys move between related concepts, Enter opens the " +
           "selected one, Escape closes the details. The same contrasts are listed in a table " +
           "below the map."
       },
       "zh-Hans": {
-        communities: "社群", documents: "来源文档",
-        community: "社群", members: "个成员",
         mapHelp: "概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
           "地图下方的表格列出同样的对比。"
       }
@@ -42,7 +38,7 @@
   var byId = kit.byId, edgeById = kit.edgeById;
   var typeLabels = kit.typeLabels;
   var t = kit.t, zh = kit.zh, nodeLabel = kit.nodeLabel, pick = kit.pick, el = kit.el;
-  var clear = kit.clear, definition = kit.definition;
+  var definition = kit.definition;
   var edgeFiltersActive = kit.edgeFiltersActive;
 
   function nodeColor(n) { return kit.nodeColor(n, colorBy); }
@@ -294,29 +290,7 @@
       types.appendChild(kit.filterRow(glyph, pick(ty), kit.countText(byType, ty.key),
         !hidden.type[ty.key], kit.toggler("type", ty.key)));
     });
-    var docs = kit.filterBox("qe-filter-doc");
-    var byDoc = kit.tally(DATA.nodes, function (n) { return n.docs; }, shownNodes);
-    document.getElementById("qe-doc-section").hidden = !DATA.documents.length;
-    DATA.documents.forEach(function (d) {
-      if (!byDoc.all[d.key]) { return; }
-      var row = kit.filterRow(null, pick(d), kit.countText(byDoc, d.key), !hidden.doc[d.key],
-        kit.toggler("doc", d.key));
-      row.title = d.file;
-      docs.appendChild(row);
-    });
-    var section = document.getElementById("qe-community-section");
-    var communities = document.getElementById("qe-legend-community");
-    clear(communities);
-    section.hidden = colorBy !== "community";
-    DATA.legend.communities.forEach(function (c) {
-      var row = el("div", "qe-row");
-      var sw = el("span", "qe-swatch");
-      sw.style.background = DATA.colors.community[c.key % DATA.colors.community.length];
-      row.appendChild(sw);
-      row.appendChild(el("span", "qe-name", pick(c)));
-      row.appendChild(el("span", "qe-count", c.size));
-      communities.appendChild(row);
-    });
+    kit.renderDocumentsAndCommunities(shownNodes, colorBy);
   }
 
   function applyFilters(fit) {
