@@ -501,3 +501,23 @@ def test_document_filter_and_community_legend(opened):
     assert v.page.is_visible("#qe-community-section")
     legend = v.page.locator("#qe-legend-community .qe-row").count()
     assert legend == len(v.js("() => window.qegraphViewer.data.legend.communities")) > 1
+
+
+def test_the_webgl_page_can_open_in_the_free_layout(chromium, tmp_path):  # noqa: F811
+    graph = load([ontology_dir() / "schema.ttl", SMALL, HOSTILE], bundled=False)
+    path = viz(graph, renderer="webgl", layout="free").write(tmp_path / "free.html")
+    v = Visit(chromium, path)
+    try:
+        v.ready()
+        nodes = v.js("() => window.qegraphViewer.data.nodes")
+        assert positions(v) == {str(n["id"]): [n["fx"], -n["fy"]] for n in nodes}
+        button = v.page.locator("#qe-layout")
+        assert button.get_attribute("aria-pressed") == "true"
+        assert button.inner_text() == "Contrast layout"
+        v.page.click(".qe-lang button[data-lang='zh-Hans']")
+        assert button.inner_text() == "对比布局"
+        button.click()
+        assert positions(v) == {str(n["id"]): [n["x"], -n["y"]] for n in nodes}
+        assert button.inner_text() == "自由布局" and errors(v) == []
+    finally:
+        v.page.close()

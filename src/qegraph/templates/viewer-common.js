@@ -427,6 +427,12 @@ window.qegraphViewerKit = function (DATA, page) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
     });
   }
+  /* The layout button says what a click switches to, and whether the free layout is on. */
+  function showLayout(mode) {
+    var button = document.getElementById("qe-layout");
+    button.setAttribute("aria-pressed", String(mode === "free"));
+    button.textContent = mode === "free" ? t("contrastLayout") : t("freeLayout");
+  }
   /* The language buttons, the colour choice, the menu, the quick filters, the close button
      and the deep links, wired to the page's actions. */
   function wire(actions) {
@@ -717,6 +723,6 @@ window.qegraphViewerKit = function (DATA, page) {
     searchBox: searchBox, conceptPanel: conceptPanel, claimPanel: claimPanel,
     renderTable: renderTable,
     download: download, viewSvg: viewSvg, wireExports: wireExports, keyboard: keyboard,
-    applyLanguage: applyLanguage, wire: wire
+    showLayout: showLayout, applyLanguage: applyLanguage, wire: wire
   };
 };

@@ -264,7 +264,7 @@
   }
   function setLanguage(next, opening) {
     kit.applyLanguage(next, search);
-    layoutButton.textContent = layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
+    kit.showLayout(layoutMode);
     if (!opening) { redraw(); }  /* the node reducer picks the label in the new language */
     renderFilters();
     renderTable();
@@ -283,7 +283,6 @@
     renderFilters();
   }
   /* Free or contrast: the nodes move to the other position set, the view frames them. */
-  var layoutButton = document.getElementById("qe-layout");
   function setLayout(mode) {
     layoutMode = mode === "free" ? "free" : "contrast";
     graph.updateEachNodeAttributes(function (key, attrs) {
@@ -291,8 +290,7 @@
       attrs.x = p.x; attrs.y = -p.y;
       return attrs;
     }, { attributes: ["x", "y"] });
-    layoutButton.setAttribute("aria-pressed", String(layoutMode === "free"));
-    layoutButton.textContent = layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
+    kit.showLayout(layoutMode);
     if (renderer) {
       renderer.refresh();
       renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
@@ -302,7 +300,7 @@
   }
 
   kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy });
-  layoutButton.addEventListener("click", function () {
+  document.getElementById("qe-layout").addEventListener("click", function () {
     setLayout(layoutMode === "contrast" ? "free" : "contrast");
   });
 

@@ -328,8 +328,7 @@
 
   function setLanguage(next, opening) {
     kit.applyLanguage(next, search);
-    document.getElementById("qe-layout").textContent =
-      layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
+    kit.showLayout(layoutMode);
     if (!opening) {  /* the data sets were built in this language */
       nodes.update(DATA.nodes.map(function (n) {
         return { id: n.id, label: nodeLabel(n), title: big ? undefined : tooltip(n) };
@@ -362,9 +361,7 @@
     pairCount = {};
     nodes.update(DATA.nodes.map(visNode));
     edges.update(DATA.edges.map(visEdge));
-    var button = document.getElementById("qe-layout");
-    button.setAttribute("aria-pressed", String(layoutMode === "free"));
-    button.textContent = layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
+    kit.showLayout(layoutMode);
     initialView();
   }
 
