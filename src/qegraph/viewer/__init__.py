@@ -211,12 +211,13 @@ def viz(
         the page switches between them with one click.
     docs_href:
         Where the documentation page is, relative to the viewer (``qegraph build`` passes
-        ``"docs/index.html"``): each concept's panel then links to its entry there.
+        ``"docs/index.html"``): each concept's panel then links to its entry there (to the page
+        of the split documentation that holds it, above 1,000 concepts).
     renderer:
-        ``"vis"`` (vis-network: every feature, smooth up to about a thousand concepts),
-        ``"webgl"`` (sigma.js: filters, search, language, panel and deep links, smooth at
-        thousands of concepts with a GPU, needs WebGL in the browser) or ``"auto"`` (WebGL
-        above :data:`WEBGL_THRESHOLD` drawn concepts).
+        ``"vis"`` (vis-network: smooth up to about a thousand concepts), ``"webgl"`` (sigma.js:
+        the same filters, layouts, panel, table, export and keyboard walk, smooth at thousands
+        of concepts with a GPU, needs WebGL in the browser) or ``"auto"`` (WebGL above
+        :data:`WEBGL_THRESHOLD` drawn concepts).
 
     Raises
     ------
