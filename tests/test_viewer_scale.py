@@ -252,7 +252,8 @@ def test_no_request_leaves_the_page_with_the_network_blocked(chromium, big_page)
     page.goto(big_page[1].resolve().as_uri())
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
     page.evaluate(
-        "() => { const v = window.qegraphViewer; v.select(5); v.setLanguage('zh-Hans'); }"
+        """() => { const v = window.qegraphViewer; v.select(5); v.setLanguage('zh-Hans');
+                   v.setLayout('free'); v.svg(); v.png(); }"""
     )
     page.wait_for_timeout(300)
     context.close()
@@ -311,3 +312,212 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_webgl_page(opened, si
     )
     v.page.screenshot(path=str(ARTIFACTS / f"viewer-webgl-panel-{size[0]}.png"))
     assert found == []
+
+
+# --- the features the vis-network page has too (issue 15) --------------------------------------
+
+
+def positions(v: Visit) -> dict[str, list[float]]:
+    """Where the graph model puts every node now (sigma's coordinates, y up)."""
+    return v.js(
+        """() => { const g = window.qegraphViewer.graph, out = {};
+                   g.forEachNode((k, a) => { out[k] = [a.x, a.y]; }); return out; }"""
+    )
+
+
+def test_free_layout_toggle_moves_the_nodes_and_back(opened):
+    v = opened()
+    contrast = positions(v)
+    nodes = v.js("() => window.qegraphViewer.data.nodes")
+    assert contrast == {str(n["id"]): [n["x"], -n["y"]] for n in nodes}
+    before = v.page.locator("#qe-network").screenshot()
+    button = v.page.locator("#qe-layout")
+    assert button.inner_text() == "Free layout" and button.get_attribute("aria-pressed") == "false"
+    button.click()
+    free = positions(v)
+    assert free == {str(n["id"]): [n["fx"], -n["fy"]] for n in nodes}
+    assert sum(free[k] != contrast[k] for k in free) > 0.9 * len(free)
+    assert button.inner_text() == "Contrast layout"
+    assert button.get_attribute("aria-pressed") == "true"
+    assert drawn_pixels(v, "viewer-webgl-free.png")[0] > 5_000
+    assert v.page.locator("#qe-network").screenshot() != before
+    button.click()
+    assert positions(v) == contrast
+    assert v.js("() => window.qegraphViewer.layout()") == "contrast"
+    assert errors(v) == []
+
+
+def test_the_table_lists_every_contrast_by_axis_in_both_languages(opened):
+    v = opened()
+    data = v.js("() => window.qegraphViewer.data")
+    by_id = {n["id"]: n for n in data["nodes"]}
+    pairs = [e for e in data["edges"] if e["opposes"]]
+    assert len(pairs) >= PAIRS
+    rows = v.js(
+        """() => [...document.querySelectorAll('#qe-table table.qe-contrasts tbody tr')]
+                 .map(tr => [...tr.children].map(c => c.innerText))"""
+    )
+    assert len(rows) == len(pairs)
+    cells = {" | ".join(sorted(r[1:3])) for r in rows}
+    for e in pairs:
+        a, b = by_id[e["from"]], by_id[e["to"]]
+        # Each concept cell: its label in the page's language, then in the other one.
+        assert " | ".join(sorted([f"{a['en']} {a['zh']}", f"{b['en']} {b['zh']}"])) in cells
+    headings = [r[0] for r in rows if r[0]]
+    assert "no axis" in headings
+    assert {a["en"] for a in data["axes"]} <= set(headings)
+    assert v.page.locator("#qe-table .qe-other-lang").first.get_attribute("lang") == "zh-Hans"
+    v.page.click(".qe-lang button[data-lang='zh-Hans']")
+    assert v.page.inner_text("#qe-table h2") == "按维度列出的对比"
+    links = v.js(
+        """() => [...document.querySelectorAll('#qe-table .qe-contrasts a.qe-link')]
+                 .map(a => a.innerText)"""
+    )
+    assert sorted(links) == sorted(by_id[e[k]]["zh"] for e in pairs for k in ("from", "to"))
+    assert v.page.locator("#qe-table .qe-other-lang").first.get_attribute("lang") == "en"
+    # The selected concept's relations come under it, as a second table.
+    v.js("() => window.qegraphViewer.select(3)")
+    assert v.page.inner_text("#qe-table h3") == "所选概念的关系: " + by_id[3]["zh"]
+    relations = v.page.locator("#qe-table table.qe-relations tbody tr").count()
+    assert relations == len([e for e in data["edges"] if 3 in (e["from"], e["to"])])
+    # Printable: the map and the controls go, the tables stay.
+    v.page.emulate_media(media="print")
+    assert v.page.is_hidden("#qe-network") and v.page.is_hidden("#qe-sidebar")
+    assert v.page.is_visible("#qe-table table.qe-contrasts")
+    v.page.screenshot(path=str(ARTIFACTS / "viewer-webgl-print.png"), full_page=True)
+
+
+def test_svg_export_is_xml_whose_text_holds_the_hostile_label_as_text(opened):
+    from xml.etree import ElementTree
+
+    v = opened()
+    svg = v.js("() => window.qegraphViewer.svg()")
+    root = ElementTree.fromstring(svg)  # valid XML, or this raises
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert len(texts) == v.js("() => window.qegraphViewer.shownCount()")
+    assert "<img src=x onerror=alert(1)>" in texts
+    assert "<img src=x" not in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}element"))) == 0
+    with v.page.expect_download() as download:
+        v.page.click("#qe-export-svg")
+    assert download.value.suggested_filename == "qegraph-view.svg"
+    assert ElementTree.parse(download.value.path()).getroot().tag.endswith("svg")
+
+
+def test_png_export_decodes_and_has_drawn_pixels(opened):
+    import base64
+    from io import BytesIO
+
+    from PIL import Image
+
+    v = opened()
+    url = v.js("() => window.qegraphViewer.png()")
+    assert url.startswith("data:image/png;base64,")
+    raw = base64.b64decode(url.split(",", 1)[1])
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "viewer-webgl-export.png").write_bytes(raw)
+    image = Image.open(BytesIO(raw)).convert("RGB")
+    box = v.page.locator("#qe-network").bounding_box()
+    assert image.size == (round(box["width"]), round(box["height"]))
+    counts = image.getcolors(1 << 24)
+    drawn = sum(n for n, rgb in counts if min(rgb) < 235)
+    red = sum(n for n, (r, g, b) in counts if r > 150 and g < 90 and b < 90)
+    assert drawn > 5_000 and red > 50  # nodes, labels, and the red contrast lines
+    with v.page.expect_download() as download:
+        v.page.click("#qe-export-png")
+    assert download.value.suggested_filename == "qegraph-view.png"
+    assert Image.open(download.value.path()).size == image.size
+
+
+def test_arrow_keys_walk_to_a_neighbour_and_escape_closes_the_panel(opened):
+    v = opened()
+    v.page.focus("#qe-network")
+    v.page.keyboard.press("ArrowRight")
+    first = v.js("() => window.qegraphViewer.selected()")
+    assert first["kind"] == "node" and v.page.is_visible("#qe-panel")
+    neighbours = v.js(
+        """id => window.qegraphViewer.data.edges.filter(e => e.from === id || e.to === id)
+                 .map(e => e.from === id ? e.to : e.from)""",
+        first["id"],
+    )
+    moved = None
+    for key in ("ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp"):
+        v.page.focus("#qe-network")
+        v.page.keyboard.press(key)
+        now = v.js("() => window.qegraphViewer.selected()")
+        if now["id"] != first["id"]:
+            moved = now["id"]
+            break
+    assert moved in neighbours
+    name = v.js("id => window.qegraphViewer.data.nodes[id].en", moved)
+    assert v.page.inner_text("#qe-panel h2") == name
+    v.page.wait_for_timeout(400)
+    v.page.screenshot(path=str(ARTIFACTS / "viewer-webgl-keyboard.png"))
+    v.page.keyboard.press("Escape")
+    assert v.page.is_hidden("#qe-panel")
+    assert v.js("() => document.activeElement.id") == "qe-network"
+    assert v.js("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert v.js("() => window.qegraphViewer.selected()") is None
+
+
+def test_the_viewer_links_to_the_page_of_split_docs_that_holds_the_entry(chromium, tmp_path):  # noqa: F811
+    from qegraph.ontodoc import DOCS_SPLIT_AT, write_docs
+
+    graph = big_graph()
+    written = write_docs(graph, tmp_path / "docs", viewer_href="../viewer.html")
+    assert len(written) > 2  # split: index.html and the pages of entries
+    viz(graph, docs_href="docs/index.html").write(tmp_path / "viewer.html")
+    assert SIZE > DOCS_SPLIT_AT
+    v = Visit(chromium, tmp_path / "viewer.html", fragment="#https://example.org/big/c3")
+    try:
+        v.ready()
+        href = v.page.get_attribute("#qe-panel a.qe-docs-link", "href")
+        assert not href.startswith("docs/index.html") and href.startswith("docs/")
+        v.page.click("#qe-panel a.qe-docs-link")
+        v.page.wait_for_url("**/docs/*.html#*")
+        assert not v.page.url.split("#")[0].endswith("index.html")
+        target = v.js("() => document.querySelector(':target')")
+        assert target is not None
+        assert "big concept 3" in v.js("() => document.querySelector(':target').innerText")
+        v.page.click(":target a.to-viewer")
+        v.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+        assert v.page.inner_text("#qe-panel h2") == "big concept 3"
+    finally:
+        v.page.close()
+
+
+def test_document_filter_and_community_legend(opened):
+    v = opened()
+    before = v.js("() => window.qegraphViewer.shownCount()")
+    rows = v.page.locator("#qe-filter-doc label")
+    assert rows.count() == len(v.js("() => window.qegraphViewer.data.documents"))
+    rows.first.locator("input").uncheck()
+    # Only the concepts of the other documents stay (the big ones cite no document).
+    after = v.js("() => window.qegraphViewer.shownCount()")
+    assert 0 < after < before / 100
+    v.page.click("#qe-reset")
+    assert v.page.is_hidden("#qe-community-section")
+    v.page.select_option("#qe-color", "community")
+    assert v.page.is_visible("#qe-community-section")
+    legend = v.page.locator("#qe-legend-community .qe-row").count()
+    assert legend == len(v.js("() => window.qegraphViewer.data.legend.communities")) > 1
+
+
+def test_the_webgl_page_can_open_in_the_free_layout(chromium, tmp_path):  # noqa: F811
+    graph = load([ontology_dir() / "schema.ttl", SMALL, HOSTILE], bundled=False)
+    path = viz(graph, renderer="webgl", layout="free").write(tmp_path / "free.html")
+    v = Visit(chromium, path)
+    try:
+        v.ready()
+        nodes = v.js("() => window.qegraphViewer.data.nodes")
+        assert positions(v) == {str(n["id"]): [n["fx"], -n["fy"]] for n in nodes}
+        button = v.page.locator("#qe-layout")
+        assert button.get_attribute("aria-pressed") == "true"
+        assert button.inner_text() == "Contrast layout"
+        v.page.click(".qe-lang button[data-lang='zh-Hans']")
+        assert button.inner_text() == "对比布局"
+        button.click()
+        assert positions(v) == {str(n["id"]): [n["x"], -n["y"]] for n in nodes}
+        assert button.inner_text() == "自由布局" and errors(v) == []
+    finally:
+        v.page.close()

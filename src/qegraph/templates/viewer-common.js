@@ -23,7 +23,13 @@ window.qegraphViewerKit = function (DATA, page) {
         none: "not recorded" },
       onlyOpposes: "Only contrasts", reset: "Show all", claim: "Claim", axis: "Axis",
       relation: "Relation", from: "From", to: "To", docs: "Open in the documentation",
-      noAxis: "no axis"
+      noAxis: "no axis", communities: "Communities", documents: "Source document",
+      freeLayout: "Free layout", contrastLayout: "Contrast layout",
+      exportSvg: "Export SVG", exportPng: "Export PNG", iri: "IRI", copy: "Copy",
+      copied: "Copied", cite: "Cite", version: "graph version", contrastTable: "Contrasts by axis",
+      quality: "Quality education", exam: "Exam-oriented education",
+      skipToList: "Skip to the list of contrasts", selectedRelations: "Relations of the selected concept",
+      hint: "Click a concept or a relation for its details; arrow keys walk between neighbours."
     },
     "zh-Hans": {
       search: "搜索概念（中文、English 或拼音）", colorBy: "着色依据",
@@ -37,7 +43,12 @@ window.qegraphViewerKit = function (DATA, page) {
       side: { quality: "素质教育", exam: "应试教育", neutral: "中性" },
       evidenceKinds: { stated: "文本明述", inferred: "编者推断", none: "未记录" },
       onlyOpposes: "只看对比", reset: "全部显示", claim: "断言", axis: "对比维度",
-      relation: "关系", from: "从", to: "到", docs: "在文档中打开", noAxis: "无维度"
+      relation: "关系", from: "从", to: "到", docs: "在文档中打开", noAxis: "无维度",
+      communities: "社群", documents: "来源文档", freeLayout: "自由布局", contrastLayout: "对比布局",
+      exportSvg: "导出 SVG", exportPng: "导出 PNG", iri: "IRI", copy: "复制", copied: "已复制", cite: "引用",
+      version: "图版本", contrastTable: "按维度列出的对比", quality: "素质教育", exam: "应试教育",
+      skipToList: "跳到对比列表", selectedRelations: "所选概念的关系",
+      hint: "点击概念或关系查看详情；方向键在相邻概念间移动。"
     }
   };
   /* The page's own strings (hints, help, page-only controls) go over the shared ones. */
@@ -204,7 +215,8 @@ window.qegraphViewerKit = function (DATA, page) {
     panelBody.appendChild(identity);
     if (DATA.docsHref && n.docsAnchor) {
       var docs = el("a", "qe-docs-link", t("docs"));
-      docs.href = DATA.docsHref + "#" + n.docsAnchor;
+      /* Split documentation (above 1,000 concepts): the entry is on its own page. */
+      docs.href = n.docsEntry || DATA.docsHref + "#" + n.docsAnchor;
       panelBody.appendChild(docs);
     }
     if (n.alt.length) {
@@ -348,6 +360,30 @@ window.qegraphViewerKit = function (DATA, page) {
         !hidden.evidence[k], toggler("evidence", k)));
     });
   }
+  /* The source-document filter and, when colour is by community, the community legend. */
+  function renderDocumentsAndCommunities(shownNodes, colorBy) {
+    var docs = filterBox("qe-filter-doc");
+    var byDoc = tally(DATA.nodes, function (n) { return n.docs; }, shownNodes);
+    document.getElementById("qe-doc-section").hidden = !DATA.documents.length;
+    DATA.documents.forEach(function (d) {
+      if (!byDoc.all[d.key]) { return; }
+      var row = filterRow(null, pick(d), countText(byDoc, d.key), !hidden.doc[d.key],
+        toggler("doc", d.key));
+      row.title = d.file;
+      docs.appendChild(row);
+    });
+    var communities = filterBox("qe-legend-community");
+    document.getElementById("qe-community-section").hidden = colorBy !== "community";
+    DATA.legend.communities.forEach(function (c) {
+      var row = el("div", "qe-row");
+      var sw = el("span", "qe-swatch");
+      sw.style.background = DATA.colors.community[c.key % DATA.colors.community.length];
+      row.appendChild(sw);
+      row.appendChild(el("span", "qe-name", pick(c)));
+      row.appendChild(el("span", "qe-count", c.size));
+      communities.appendChild(row);
+    });
+  }
   /* The two quick filters: only the contrasts, or everything again (the view re-frames). */
   function onlyOpposes() {
     hidden.pred = {};
@@ -391,6 +427,12 @@ window.qegraphViewerKit = function (DATA, page) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
     });
   }
+  /* The layout button says what a click switches to, and whether the free layout is on. */
+  function showLayout(mode) {
+    var button = document.getElementById("qe-layout");
+    button.setAttribute("aria-pressed", String(mode === "free"));
+    button.textContent = mode === "free" ? t("contrastLayout") : t("freeLayout");
+  }
   /* The language buttons, the colour choice, the menu, the quick filters, the close button
      and the deep links, wired to the page's actions. */
   function wire(actions) {
@@ -417,6 +459,255 @@ window.qegraphViewerKit = function (DATA, page) {
     window.addEventListener("popstate", fromFragment);
   }
 
+  /* ---- identity and citation of a concept or a claim ------------------------------------ */
+
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+  /* The IRI with a copy button (the text is selected where the clipboard is refused). */
+  function iriBlock(iri, curieText) {
+    var wrap = el("div", "qe-iri");
+    var code = el("code", null, iri);
+    code.title = curieText;
+    wrap.appendChild(code);
+    var copy = el("button", "qe-tool qe-copy", t("copy"));
+    copy.type = "button";
+    copy.addEventListener("click", function () {
+      var done = function () { copy.textContent = t("copied"); };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(iri).then(done, function () { selectText(code); });
+      } else { selectText(code); }
+    });
+    wrap.appendChild(copy);
+    return wrap;
+  }
+  function citation(name, iri, passages) {
+    var parts = [name, DATA.title + (DATA.version ? " (" + t("version") + " " + DATA.version + ")" : ""),
+      iri];
+    if (passages.length) {
+      parts.push(passages.map(function (p) {
+        return p.file + (p.para !== null ? " \u00B6" + p.para : "");
+      }).join("; "));
+    }
+    var p = el("p", "qe-cite");
+    p.appendChild(el("strong", null, t("cite") + ": "));
+    p.appendChild(document.createTextNode(parts.join(". ") + "."));
+    return p;
+  }
+
+  /* A concept's whole panel (names, IRI, docs link, relations, passages, citation); `label`
+     names an edge in the relation lists. */
+  function conceptPanel(n, label) {
+    nodePanel(n, iriBlock(n.iri, n.curie), label);
+    passagesBlock(n.passages);
+    panelBody.appendChild(citation(nodeLabel(n), n.iri, n.passages));
+  }
+  /* A relation's whole panel: the claim's facts, its IRI, passages and citation. */
+  function claimPanel(e) {
+    var a = byId[e.from], b = byId[e.to];
+    edgePanel(e, t("claim"));
+    if (e.claim) { panelBody.appendChild(iriBlock(e.claimIri || e.claim, e.claim)); }
+    passagesBlock(e.passages);
+    panelBody.appendChild(citation(nodeLabel(a) + " " + (zh() ? e.zh : e.en) + " " + nodeLabel(b),
+      e.claimIri || e.claim || "", e.passages));
+  }
+
+  /* ---- the list beside the picture ------------------------------------------------------ */
+
+  /* A concept in a table cell: a link in the page's language, its label in the other one
+     after it (marked with its language, so a screen reader says it right). */
+  function tableCell(n) {
+    var td = el("td");
+    td.appendChild(linkTo(n));
+    var other = otherLabel(n);
+    if (other && other !== nodeLabel(n)) {
+      var span = el("span", "qe-other-lang", other);
+      span.lang = zh() ? "en" : "zh-Hans";
+      td.appendChild(document.createTextNode(" "));
+      td.appendChild(span);
+    }
+    return td;
+  }
+  /* The shown contrasts by axis (quality side left), and the selected concept's relations:
+     the map's content as tables, for a screen reader and for print. */
+  function renderTable(shownEdges) {
+    var body = document.getElementById("qe-table-body");
+    clear(body);
+    var groups = {};
+    DATA.edges.forEach(function (e) {
+      if (!e.opposes || !shownEdges[e.id]) { return; }
+      (groups[e.axis || ""] = groups[e.axis || ""] || []).push(e);
+    });
+    var order = DATA.axes.map(function (a) { return a; });
+    order.push(NO_AXIS);
+    var table = el("table", "qe-contrasts");
+    var head = el("thead");
+    var hr = el("tr");
+    [t("axis"), t("quality"), t("exam"), t("passages")].forEach(function (h) {
+      var th = el("th", null, h); th.scope = "col"; hr.appendChild(th);
+    });
+    head.appendChild(hr);
+    table.appendChild(head);
+    var tbody = el("tbody");
+    order.forEach(function (a) {
+      (groups[a.key] || []).forEach(function (e, i) {
+        var tr = el("tr");
+        var th = el("th", null, i === 0 ? pick(a) : "");
+        th.scope = "row";
+        tr.appendChild(th);
+        var left = byId[e.from], right = byId[e.to];
+        if (left.side === "exam" || right.side === "quality") { var s = left; left = right; right = s; }
+        tr.appendChild(tableCell(left));
+        tr.appendChild(tableCell(right));
+        var p = el("td");
+        var claim = el("a", null, e.passages.map(function (q) {
+          return q.file.split("_")[0] + " \u00B6" + q.para;
+        }).join(", ") || t("claim"));
+        claim.href = e.claim ? "#" + e.claim : "#";
+        p.appendChild(claim);
+        tr.appendChild(p);
+        tbody.appendChild(tr);
+      });
+    });
+    table.appendChild(tbody);
+    body.appendChild(table);
+    var current = page.current();
+    if (current && current.kind === "node") {
+      var n = byId[current.id];
+      body.appendChild(el("h3", null, t("selectedRelations") + ": " + nodeLabel(n)));
+      var rel = el("table", "qe-relations");
+      var rh = el("tr");
+      [t("from"), t("relation"), t("to")].forEach(function (h) {
+        var th = el("th", null, h); th.scope = "col"; rh.appendChild(th);
+      });
+      var rhead = el("thead"); rhead.appendChild(rh); rel.appendChild(rhead);
+      var rbody = el("tbody");
+      adjacency[n.id].forEach(function (e) {
+        var tr = el("tr");
+        tr.appendChild(tableCell(byId[e.from]));
+        tr.appendChild(el("td", null, zh() ? e.zh : e.en));
+        tr.appendChild(tableCell(byId[e.to]));
+        rbody.appendChild(tr);
+      });
+      rel.appendChild(rbody);
+      body.appendChild(rel);
+    }
+  }
+
+  /* ---- export --------------------------------------------------------------------------- */
+
+  function download(name, href) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  /* The SVG of what is shown now: visible nodes as labels, visible edges as lines.
+     `positions(ids)` gives each id's place in page coordinates ({id: {x, y}}, y down). Labels
+     are text nodes, which the serializer escapes. */
+  function viewSvg(shownNodes, shownEdges, positions) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    var ids = Object.keys(shownNodes).map(Number);
+    var pos = positions(ids);
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    ids.forEach(function (id) {
+      var p = pos[id];
+      minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+      maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y);
+    });
+    var pad = 160;
+    svg.setAttribute("xmlns", ns);
+    svg.setAttribute("viewBox", [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad].join(" "));
+    svg.setAttribute("font-family", "system-ui, sans-serif");
+    DATA.edges.forEach(function (e) {
+      if (!shownEdges[e.id]) { return; }
+      var a = pos[e.from], b = pos[e.to];
+      var line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", a.x); line.setAttribute("y1", a.y);
+      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
+      line.setAttribute("stroke", e.opposes ? "#d32f2f" : "#b0bac2");
+      line.setAttribute("stroke-width", e.opposes ? 3 : 1);
+      if (e.opposes) { line.setAttribute("stroke-dasharray", "9 6"); }
+      svg.appendChild(line);
+    });
+    ids.forEach(function (id) {
+      var n = byId[id], p = pos[id];
+      var text = document.createElementNS(ns, "text");
+      text.setAttribute("x", p.x); text.setAttribute("y", p.y);
+      text.setAttribute("text-anchor", "middle");
+      text.setAttribute("dominant-baseline", "middle");
+      text.setAttribute("font-size", DATA.font);
+      text.setAttribute("fill", DATA.colors.side[n.side] || "#333");
+      text.textContent = nodeLabel(n);
+      svg.appendChild(text);
+    });
+    return new XMLSerializer().serializeToString(svg);
+  }
+  /* The two export buttons: `svg()` and `png()` give the file's text and data URL. */
+  function wireExports(svg, png) {
+    document.getElementById("qe-export-png").addEventListener("click", function () {
+      download("qegraph-view.png", png());
+    });
+    document.getElementById("qe-export-svg").addEventListener("click", function () {
+      download("qegraph-view.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg()));
+    });
+  }
+
+  /* ---- keyboard on the map -------------------------------------------------------------- */
+
+  var ARROWS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+  /* Arrow keys on the focused map walk to the neighbour that lies most in that direction
+     (the first press takes the shown concept nearest the middle of the view), Enter opens the
+     selected one, Escape closes the panel. `map.position(id)` and `map.centre()` are in page
+     coordinates (y down), `map.shown()` is {nodes, edges}, `map.open(n)` shows n's panel. */
+  function keyboard(map) {
+    page.container.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { if (panelOpen()) { page.hidePanel(); } return; }
+      var dir = ARROWS[ev.key];
+      if (!dir && ev.key !== "Enter") { return; }
+      ev.preventDefault();
+      var shown = map.shown();
+      var nodes = DATA.nodes.filter(function (n) { return shown.nodes[n.id]; });
+      if (!nodes.length) { return; }
+      var current = page.current();
+      if (!current || current.kind !== "node") {
+        var centre = map.centre();
+        var first = nodes.reduce(function (best, n) {
+          var p = map.position(n.id);
+          var d = Math.hypot(p.x - centre.x, p.y - centre.y);
+          return !best || d < best[0] ? [d, n] : best;
+        }, null)[1];
+        page.select({ kind: "node", id: first.id }, true);
+        return;
+      }
+      if (ev.key === "Enter") { map.open(byId[current.id]); return; }
+      var here = map.position(current.id);
+      var best = null;
+      adjacency[current.id].forEach(function (e) {
+        if (!shown.edges[e.id]) { return; }
+        var other = e.from === current.id ? e.to : e.from;
+        var p = map.position(other);
+        var dx = p.x - here.x, dy = p.y - here.y, len = Math.hypot(dx, dy) || 1;
+        var cos = (dx * dir[0] + dy * dir[1]) / len;
+        if (cos > 0.2 && (!best || cos - len / 1e5 > best[0])) { best = [cos - len / 1e5, other]; }
+      });
+      if (best) { page.select({ kind: "node", id: best[1] }, true); }
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && panelOpen() && ev.target !== document.getElementById("qe-search")) {
+        page.hidePanel();
+        page.container.focus();
+      }
+    });
+  }
+
   return {
     UI: UI, NO_AXIS: NO_AXIS, byId: byId, byKey: byKey, edgeById: edgeById, edgeByKey: edgeByKey,
     adjacency: adjacency, typeLabels: typeLabels, predLabels: predLabels,
@@ -427,8 +718,11 @@ window.qegraphViewerKit = function (DATA, page) {
     nodePanel: nodePanel, edgePanel: edgePanel, openPanel: openPanel, closePanel: closePanel,
     panelOpen: panelOpen, fromFragment: fromFragment, recordFragment: recordFragment,
     filterBox: filterBox, filterRow: filterRow, toggler: toggler, tally: tally, countText: countText,
-    renderSharedFilters: renderSharedFilters, onlyOpposes: onlyOpposes, showAll: showAll,
-    searchBox: searchBox,
-    applyLanguage: applyLanguage, wire: wire
+    renderSharedFilters: renderSharedFilters,
+    renderDocumentsAndCommunities: renderDocumentsAndCommunities, onlyOpposes: onlyOpposes, showAll: showAll,
+    searchBox: searchBox, conceptPanel: conceptPanel, claimPanel: claimPanel,
+    renderTable: renderTable,
+    download: download, viewSvg: viewSvg, wireExports: wireExports, keyboard: keyboard,
+    showLayout: showLayout, applyLanguage: applyLanguage, wire: wire
   };
 };

@@ -8,23 +8,26 @@
   var OPPOSES_COLOR = "#c62828", EDGE_COLOR = "#c5ccd3", SELECTED = "#111111";
   var container = document.getElementById("qe-network");
   var colorBy = DATA.colorBy;
+  /* Both position sets come with the data (computed in Python, so the page is the same bytes
+     for the same graph): the contrast layout (x, y) and the free igraph layout (fx, fy). */
+  var layoutMode = DATA.layout === "free" ? "free" : "contrast";
   var shownNodes = {}, shownEdges = {};
   var current = null;            /* {kind: "node"|"edge", id} */
   var kit = window.qegraphViewerKit(DATA, {
     ui: {
       en: {
-        hint: "Click a concept or a relation for its details.",
         noWebgl: "This browser gives the page no WebGL, which it needs to " +
           "draw a map this large. Turn on hardware acceleration (or use a browser with WebGL); " +
           "the search and the details still work.",
-        mapHelp: "Concept map drawn with WebGL. Search a concept to open its details; Escape " +
-          "closes them."
+        mapHelp: "Concept map drawn with WebGL. Arrow keys move between related concepts, Enter " +
+          "opens the selected one, Escape closes the details. The same contrasts are listed in a " +
+          "table below the map."
       },
       "zh-Hans": {
-        hint: "点击概念或关系查看详情。",
         noWebgl: "此浏览器没有为页面提供 WebGL，而绘制这么大的图需要它。请开启硬件加速（或换用支持 " +
           "WebGL 的浏览器）；搜索和详情仍然可用。",
-        mapHelp: "用 WebGL 绘制的概念图。搜索概念以打开详情，Esc 关闭详情。"
+        mapHelp: "用 WebGL 绘制的概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
+          "地图下方的表格列出同样的对比。"
       }
     },
     /* Function declarations are hoisted: the page's actions exist already. */
@@ -45,10 +48,15 @@
   var graph = new window.graphology.Graph({ multi: true, type: "directed", allowSelfLoops: true });
   var top = 0;
   DATA.nodes.forEach(function (n) { if (n.score > top) { top = n.score; } });
+  /* A node's place in page coordinates (y grows downwards) in the current layout. */
+  function place(n) {
+    return layoutMode === "free" ? { x: n.fx, y: n.fy } : { x: n.x, y: n.y };
+  }
   DATA.nodes.forEach(function (n) {
-    /* The contrast layout's y grows downwards (page pixels); sigma's grows upwards. */
+    /* Page y grows downwards; sigma's grows upwards. */
+    var p = place(n);
     graph.addNode(String(n.id), {
-      x: n.x, y: -n.y, size: 3 + 7 * Math.sqrt(Math.max(n.score, 0) / (top || 1)),
+      x: p.x, y: -p.y, size: 3 + 7 * Math.sqrt(Math.max(n.score, 0) / (top || 1)),
       label: nodeLabel(n), color: nodeColor(n)
     });
   });
@@ -111,24 +119,18 @@
   var panel = document.getElementById("qe-panel");
 
   function edgeName(e) { return zh() ? e.zh : e.en; }
-  function renderNodePanel(n) {
-    kit.nodePanel(n, el("code", null, n.iri), edgeName);
-    kit.passagesBlock(n.passages);
+  function renderNodePanel(n) { kit.conceptPanel(n, edgeName); openPanel(); }
+  function renderEdgePanel(e) { kit.claimPanel(e); openPanel(); }
+  function openPanel() {
     kit.openPanel();
-  }
-  function renderEdgePanel(e) {
-    kit.edgePanel(e, t("claim") + (e.claim ? " " + e.claim : ""));
-    kit.passagesBlock(e.passages);
-    kit.openPanel();
+    renderTable();
   }
   function hidePanel() {
     kit.closePanel();
     current = null;
     redraw();
+    renderTable();
   }
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && !panel.hidden && ev.target !== search) { hidePanel(); }
-  });
 
   /* ---- selection and deep links ---------------------------------------------------------- */
 
@@ -165,6 +167,46 @@
     renderer.on("clickStage", function () { if (!panel.hidden) { hidePanel(); } });
   }
 
+  /* ---- keyboard, the table, export (viewer-common.js) ------------------------------------ */
+
+  kit.keyboard({
+    position: function (id) { return place(byId[id]); },
+    centre: function () {
+      if (!renderer) { return { x: 0, y: 0 }; }
+      var p = renderer.viewportToGraph({ x: container.clientWidth / 2, y: container.clientHeight / 2 });
+      return { x: p.x, y: -p.y };
+    },
+    shown: function () { return { nodes: shownNodes, edges: shownEdges }; },
+    open: renderNodePanel
+  });
+
+  function renderTable() { kit.renderTable(shownEdges); }
+  function viewSvg() {
+    return kit.viewSvg(shownNodes, shownEdges, function (ids) {
+      var pos = {};
+      ids.forEach(function (id) { pos[id] = place(byId[id]); });
+      return pos;
+    });
+  }
+  /* The current view as drawn: sigma's layers (WebGL and 2D canvases) on white, read in the
+     same task as a fresh render (a WebGL canvas keeps its pixels only until it is shown). */
+  function png() {
+    var out = document.createElement("canvas");
+    if (renderer) {
+      renderer.refresh();
+      var layers = container.querySelectorAll("canvas");
+      out.width = layers[0].width; out.height = layers[0].height;
+      var ctx = out.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, out.width, out.height);
+      layers.forEach(function (c) { ctx.drawImage(c, 0, 0, out.width, out.height); });
+    }
+    return out.toDataURL("image/png");
+  }
+  kit.wireExports(viewSvg, png);
+  /* Without WebGL nothing is drawn to export as an image; the SVG still is. */
+  document.getElementById("qe-export-png").disabled = !renderer;
+
   /* ---- search (viewer-search.js) ------------------------------------------------------- */
 
   var searchBox = kit.searchBox();
@@ -183,6 +225,7 @@
       types.appendChild(kit.filterRow(sw, pick(ty), kit.countText(byType, ty.key),
         !hidden.type[ty.key], kit.toggler("type", ty.key)));
     });
+    kit.renderDocumentsAndCommunities(shownNodes, colorBy);
   }
   /* After a filter the view frames what is still shown, as the vis-network page does. */
   function refit() {
@@ -204,6 +247,7 @@
     computeShown();
     redraw();
     renderFilters();
+    renderTable();
     updateStatus();
     if (fit) { refit(); }
   }
@@ -220,8 +264,10 @@
   }
   function setLanguage(next, opening) {
     kit.applyLanguage(next, search);
+    kit.showLayout(layoutMode);
     if (!opening) { redraw(); }  /* the node reducer picks the label in the new language */
     renderFilters();
+    renderTable();
     updateStatus();
     searchBox.refresh();
     if (current && !panel.hidden) {
@@ -236,7 +282,27 @@
     redraw();
     renderFilters();
   }
+  /* Free or contrast: the nodes move to the other position set, the view frames them. */
+  function setLayout(mode) {
+    layoutMode = mode === "free" ? "free" : "contrast";
+    graph.updateEachNodeAttributes(function (key, attrs) {
+      var p = place(byId[key]);
+      attrs.x = p.x; attrs.y = -p.y;
+      return attrs;
+    }, { attributes: ["x", "y"] });
+    kit.showLayout(layoutMode);
+    if (renderer) {
+      renderer.refresh();
+      renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+      if (current && current.kind === "node") { moveTo(byId[current.id]); } else if (
+        shownCount() < DATA.nodes.length) { refit(); }
+    }
+  }
+
   kit.wire({ setLanguage: setLanguage, setColorBy: setColorBy });
+  document.getElementById("qe-layout").addEventListener("click", function () {
+    setLayout(layoutMode === "contrast" ? "free" : "contrast");
+  });
 
   setLanguage(kit.lang(), true);
   document.getElementById("qe-color").value = colorBy;
@@ -253,7 +319,10 @@
     renderer: renderer, graph: graph, data: DATA, hidden: function () { return hidden; },
     select: function (id) { select({ kind: "node", id: id }, true); },
     selectEdge: function (id) { select({ kind: "edge", id: id }, true); },
-    setLanguage: setLanguage, setColorBy: setColorBy, find: find, fold: fold,
-    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, shownCount: shownCount
+    setLanguage: setLanguage, setColorBy: setColorBy, setLayout: setLayout,
+    layout: function () { return layoutMode; }, selected: function () { return current; },
+    find: find, fold: fold,
+    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, shownCount: shownCount,
+    svg: viewSvg, png: png
   };
 })();

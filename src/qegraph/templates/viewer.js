@@ -21,29 +21,13 @@
   var kit = window.qegraphViewerKit(DATA, {
     ui: {
       en: {
-        communities: "Communities", documents: "Source document",
-        hint: "Click a concept or a relation for its details; arrow keys walk between neighbours.",
-        community: "community", members: "members", freeLayout: "Free layout",
-        contrastLayout: "Contrast layout", exportSvg: "Export SVG", exportPng: "Export PNG",
-        iri: "IRI", copy: "Copy", copied: "Copied", cite: "Cite", version: "graph version",
-        contrastTable: "Contrasts by axis", quality: "Quality education",
-        exam: "Exam-oriented education", skipToList: "Skip to the list of contrasts",
         mapHelp: "Concept map. Arrow keys move between related concepts, Enter opens the " +
           "selected one, Escape closes the details. The same contrasts are listed in a table " +
-          "below the map.",
-        selectedRelations: "Relations of the selected concept"
+          "below the map."
       },
       "zh-Hans": {
-        communities: "社群", documents: "来源文档",
-        hint: "点击概念或关系查看详情；方向键在相邻概念间移动。",
-        community: "社群", members: "个成员", freeLayout: "自由布局",
-        contrastLayout: "对比布局", exportSvg: "导出 SVG", exportPng: "导出 PNG",
-        iri: "IRI", copy: "复制", copied: "已复制", cite: "引用", version: "图版本",
-        contrastTable: "按维度列出的对比", quality: "素质教育",
-        exam: "应试教育", skipToList: "跳到对比列表",
         mapHelp: "概念图。方向键在相关概念之间移动，回车打开所选概念，Esc 关闭详情。" +
-          "地图下方的表格列出同样的对比。",
-        selectedRelations: "所选概念的关系"
+          "地图下方的表格列出同样的对比。"
       }
     },
     /* Function declarations are hoisted: the page's actions exist already. */
@@ -51,10 +35,10 @@
     hidePanel: hidePanel, applyFilters: applyFilters
   });
   var hidden = kit.hidden;
-  var byId = kit.byId, edgeById = kit.edgeById, adjacency = kit.adjacency;
+  var byId = kit.byId, edgeById = kit.edgeById;
   var typeLabels = kit.typeLabels;
   var t = kit.t, zh = kit.zh, nodeLabel = kit.nodeLabel, pick = kit.pick, el = kit.el;
-  var clear = kit.clear, linkTo = kit.linkTo, definition = kit.definition;
+  var definition = kit.definition;
   var edgeFiltersActive = kit.edgeFiltersActive;
 
   function nodeColor(n) { return kit.nodeColor(n, colorBy); }
@@ -222,60 +206,8 @@
 
   var panel = document.getElementById("qe-panel");
 
-  function iriBlock(iri, curieText) {
-    var wrap = el("div", "qe-iri");
-    var code = el("code", null, iri);
-    code.title = curieText;
-    wrap.appendChild(code);
-    var copy = el("button", "qe-tool qe-copy", t("copy"));
-    copy.type = "button";
-    copy.addEventListener("click", function () {
-      var done = function () { copy.textContent = t("copied"); };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(iri).then(done, function () { selectText(code); });
-      } else { selectText(code); }
-    });
-    wrap.appendChild(copy);
-    return wrap;
-  }
-  function selectText(node) {
-    var range = document.createRange();
-    range.selectNodeContents(node);
-    var sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-  }
-
-  function citation(name, iri, passages) {
-    var parts = [name, DATA.title + (DATA.version ? " (" + t("version") + " " + DATA.version + ")" : ""),
-      iri];
-    if (passages.length) {
-      parts.push(passages.map(function (p) {
-        return p.file + (p.para !== null ? " \u00B6" + p.para : "");
-      }).join("; "));
-    }
-    var p = el("p", "qe-cite");
-    p.appendChild(el("strong", null, t("cite") + ": "));
-    p.appendChild(document.createTextNode(parts.join(". ") + "."));
-    return p;
-  }
-
-  function renderNodePanel(n) {
-    kit.nodePanel(n, iriBlock(n.iri, n.curie), edgeLabel);
-    kit.passagesBlock(n.passages);
-    kit.panelBody.appendChild(citation(nodeLabel(n), n.iri, n.passages));
-    openPanel();
-  }
-
-  function renderEdgePanel(e) {
-    var a = byId[e.from], b = byId[e.to];
-    kit.edgePanel(e, t("claim"));
-    if (e.claim) { kit.panelBody.appendChild(iriBlock(e.claimIri || e.claim, e.claim)); }
-    kit.passagesBlock(e.passages);
-    kit.panelBody.appendChild(citation(nodeLabel(a) + " " + (zh() ? e.zh : e.en) + " " + nodeLabel(b),
-      e.claimIri || e.claim || "", e.passages));
-    openPanel();
-  }
+  function renderNodePanel(n) { kit.conceptPanel(n, edgeLabel); openPanel(); }
+  function renderEdgePanel(e) { kit.claimPanel(e); openPanel(); }
 
   function openPanel() {
     kit.openPanel();
@@ -332,44 +264,13 @@
     }
   });
 
-  /* ---- keyboard on the map ------------------------------------------------------------- */
+  /* ---- keyboard on the map (viewer-common.js) ----------------------------------------- */
 
-  var ARROWS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
-  container.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape") { if (!panel.hidden) { hidePanel(); } return; }
-    var dir = ARROWS[ev.key];
-    if (!dir && ev.key !== "Enter") { return; }
-    ev.preventDefault();
-    var shown = DATA.nodes.filter(function (n) { return shownNodes[n.id]; });
-    if (!shown.length) { return; }
-    if (!current || current.kind !== "node") {
-      var centre = network.getViewPosition();
-      var first = shown.reduce(function (best, n) {
-        var p = network.getPosition(n.id);
-        var d = Math.hypot(p.x - centre.x, p.y - centre.y);
-        return !best || d < best[0] ? [d, n] : best;
-      }, null)[1];
-      select({ kind: "node", id: first.id }, true);
-      return;
-    }
-    if (ev.key === "Enter") { renderNodePanel(byId[current.id]); return; }
-    var here = network.getPosition(current.id);
-    var best = null;
-    adjacency[current.id].forEach(function (e) {
-      if (!shownEdges[e.id]) { return; }
-      var other = e.from === current.id ? e.to : e.from;
-      var p = network.getPosition(other);
-      var dx = p.x - here.x, dy = p.y - here.y, len = Math.hypot(dx, dy) || 1;
-      var cos = (dx * dir[0] + dy * dir[1]) / len;
-      if (cos > 0.2 && (!best || cos - len / 1e5 > best[0])) { best = [cos - len / 1e5, other]; }
-    });
-    if (best) { select({ kind: "node", id: best[1] }, true); }
-  });
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && !panel.hidden && ev.target !== search) {
-      hidePanel();
-      container.focus();
-    }
+  kit.keyboard({
+    position: function (id) { return network.getPosition(id); },
+    centre: function () { return network.getViewPosition(); },
+    shown: function () { return { nodes: shownNodes, edges: shownEdges }; },
+    open: renderNodePanel
   });
 
   /* ---- search (viewer-search.js) ------------------------------------------------------- */
@@ -389,29 +290,7 @@
       types.appendChild(kit.filterRow(glyph, pick(ty), kit.countText(byType, ty.key),
         !hidden.type[ty.key], kit.toggler("type", ty.key)));
     });
-    var docs = kit.filterBox("qe-filter-doc");
-    var byDoc = kit.tally(DATA.nodes, function (n) { return n.docs; }, shownNodes);
-    document.getElementById("qe-doc-section").hidden = !DATA.documents.length;
-    DATA.documents.forEach(function (d) {
-      if (!byDoc.all[d.key]) { return; }
-      var row = kit.filterRow(null, pick(d), kit.countText(byDoc, d.key), !hidden.doc[d.key],
-        kit.toggler("doc", d.key));
-      row.title = d.file;
-      docs.appendChild(row);
-    });
-    var section = document.getElementById("qe-community-section");
-    var communities = document.getElementById("qe-legend-community");
-    clear(communities);
-    section.hidden = colorBy !== "community";
-    DATA.legend.communities.forEach(function (c) {
-      var row = el("div", "qe-row");
-      var sw = el("span", "qe-swatch");
-      sw.style.background = DATA.colors.community[c.key % DATA.colors.community.length];
-      row.appendChild(sw);
-      row.appendChild(el("span", "qe-name", pick(c)));
-      row.appendChild(el("span", "qe-count", c.size));
-      communities.appendChild(row);
-    });
+    kit.renderDocumentsAndCommunities(shownNodes, colorBy);
   }
 
   function applyFilters(fit) {
@@ -431,129 +310,14 @@
   }
 
 
-  /* ---- the list beside the picture ----------------------------------------------------- */
+  /* ---- the list beside the picture, export (viewer-common.js) ------------------------- */
 
-  function renderTable() {
-    var body = document.getElementById("qe-table-body");
-    clear(body);
-    var groups = {};
-    DATA.edges.forEach(function (e) {
-      if (!e.opposes || !shownEdges[e.id]) { return; }
-      (groups[e.axis || ""] = groups[e.axis || ""] || []).push(e);
-    });
-    var order = DATA.axes.map(function (a) { return a; });
-    order.push(kit.NO_AXIS);
-    var table = el("table", "qe-contrasts");
-    var head = el("thead");
-    var hr = el("tr");
-    [t("axis"), t("quality"), t("exam"), t("passages")].forEach(function (h) {
-      var th = el("th", null, h); th.scope = "col"; hr.appendChild(th);
-    });
-    head.appendChild(hr);
-    table.appendChild(head);
-    var tbody = el("tbody");
-    order.forEach(function (a) {
-      (groups[a.key] || []).forEach(function (e, i) {
-        var tr = el("tr");
-        var th = el("th", null, i === 0 ? pick(a) : "");
-        th.scope = "row";
-        tr.appendChild(th);
-        var left = byId[e.from], right = byId[e.to];
-        if (left.side === "exam" || right.side === "quality") { var s = left; left = right; right = s; }
-        var l = el("td"); l.appendChild(linkTo(left)); tr.appendChild(l);
-        var r = el("td"); r.appendChild(linkTo(right)); tr.appendChild(r);
-        var p = el("td");
-        var claim = el("a", null, e.passages.map(function (q) {
-          return q.file.split("_")[0] + " \u00B6" + q.para;
-        }).join(", ") || t("claim"));
-        claim.href = e.claim ? "#" + e.claim : "#";
-        p.appendChild(claim);
-        tr.appendChild(p);
-        tbody.appendChild(tr);
-      });
-    });
-    table.appendChild(tbody);
-    body.appendChild(table);
-    if (current && current.kind === "node") {
-      var n = byId[current.id];
-      body.appendChild(el("h3", null, t("selectedRelations") + ": " + nodeLabel(n)));
-      var rel = el("table", "qe-relations");
-      var rh = el("tr");
-      [t("from"), t("relation"), t("to")].forEach(function (h) {
-        var th = el("th", null, h); th.scope = "col"; rh.appendChild(th);
-      });
-      var rhead = el("thead"); rhead.appendChild(rh); rel.appendChild(rhead);
-      var rbody = el("tbody");
-      adjacency[n.id].forEach(function (e) {
-        var tr = el("tr");
-        var a = el("td"); a.appendChild(linkTo(byId[e.from])); tr.appendChild(a);
-        tr.appendChild(el("td", null, zh() ? e.zh : e.en));
-        var b = el("td"); b.appendChild(linkTo(byId[e.to])); tr.appendChild(b);
-        rbody.appendChild(tr);
-      });
-      rel.appendChild(rbody);
-      body.appendChild(rel);
-    }
-  }
-
-  /* ---- export -------------------------------------------------------------------------- */
-
-  function download(name, href) {
-    var a = document.createElement("a");
-    a.href = href;
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-  }
-  function exportPng() {
-    var canvas = container.querySelector("canvas");
-    download("qegraph-view.png", canvas.toDataURL("image/png"));
-  }
-  /* The SVG holds what is shown now: visible nodes as labelled boxes, visible edges as lines. */
+  function renderTable() { kit.renderTable(shownEdges); }
   function viewSvg() {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    var ids = Object.keys(shownNodes).map(Number);
-    var pos = network.getPositions(ids);
-    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    ids.forEach(function (id) {
-      var p = pos[id];
-      minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
-      maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y);
-    });
-    var pad = 160;
-    svg.setAttribute("xmlns", ns);
-    svg.setAttribute("viewBox", [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad].join(" "));
-    svg.setAttribute("font-family", "system-ui, sans-serif");
-    DATA.edges.forEach(function (e) {
-      if (!shownEdges[e.id]) { return; }
-      var a = pos[e.from], b = pos[e.to];
-      var line = document.createElementNS(ns, "line");
-      line.setAttribute("x1", a.x); line.setAttribute("y1", a.y);
-      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
-      line.setAttribute("stroke", e.opposes ? "#d32f2f" : "#b0bac2");
-      line.setAttribute("stroke-width", e.opposes ? 3 : 1);
-      if (e.opposes) { line.setAttribute("stroke-dasharray", "9 6"); }
-      svg.appendChild(line);
-    });
-    ids.forEach(function (id) {
-      var n = byId[id], p = pos[id];
-      var text = document.createElementNS(ns, "text");
-      text.setAttribute("x", p.x); text.setAttribute("y", p.y);
-      text.setAttribute("text-anchor", "middle");
-      text.setAttribute("dominant-baseline", "middle");
-      text.setAttribute("font-size", DATA.font);
-      text.setAttribute("fill", DATA.colors.side[n.side] || "#333");
-      text.textContent = nodeLabel(n);
-      svg.appendChild(text);
-    });
-    return new XMLSerializer().serializeToString(svg);
+    return kit.viewSvg(shownNodes, shownEdges, function (ids) { return network.getPositions(ids); });
   }
-  document.getElementById("qe-export-png").addEventListener("click", exportPng);
-  document.getElementById("qe-export-svg").addEventListener("click", function () {
-    download("qegraph-view.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(viewSvg()));
-  });
+  function png() { return container.querySelector("canvas").toDataURL("image/png"); }
+  kit.wireExports(viewSvg, png);
 
   /* ---- language, colour, layout, menu -------------------------------------------------- */
 
@@ -564,8 +328,7 @@
 
   function setLanguage(next, opening) {
     kit.applyLanguage(next, search);
-    document.getElementById("qe-layout").textContent =
-      layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
+    kit.showLayout(layoutMode);
     if (!opening) {  /* the data sets were built in this language */
       nodes.update(DATA.nodes.map(function (n) {
         return { id: n.id, label: nodeLabel(n), title: big ? undefined : tooltip(n) };
@@ -598,9 +361,7 @@
     pairCount = {};
     nodes.update(DATA.nodes.map(visNode));
     edges.update(DATA.edges.map(visEdge));
-    var button = document.getElementById("qe-layout");
-    button.setAttribute("aria-pressed", String(layoutMode === "free"));
-    button.textContent = layoutMode === "contrast" ? t("freeLayout") : t("contrastLayout");
+    kit.showLayout(layoutMode);
     initialView();
   }
 
@@ -624,6 +385,6 @@
     select: function (id) { select({ kind: "node", id: id }, true); },
     selectEdge: function (id) { select({ kind: "edge", id: id }, true); },
     setLanguage: setLanguage, setColorBy: setColorBy, setLayout: setLayout, find: find,
-    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, svg: viewSvg, fold: fold
+    onlyOpposes: kit.onlyOpposes, reset: kit.showAll, svg: viewSvg, png: png, fold: fold
   };
 })();

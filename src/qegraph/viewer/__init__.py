@@ -33,6 +33,7 @@ import html as html_lib
 import json
 import math
 import os
+import posixpath
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..concepts import curie, resolve_concept, source_passages
 from ..errors import ConceptLookupError, GraphTooLargeError, InputError
@@ -210,12 +211,13 @@ def viz(
         the page switches between them with one click.
     docs_href:
         Where the documentation page is, relative to the viewer (``qegraph build`` passes
-        ``"docs/index.html"``): each concept's panel then links to its entry there.
+        ``"docs/index.html"``): each concept's panel then links to its entry there (to the page
+        of the split documentation that holds it, above 1,000 concepts).
     renderer:
-        ``"vis"`` (vis-network: every feature, smooth up to about a thousand concepts),
-        ``"webgl"`` (sigma.js: filters, search, language, panel and deep links, smooth at
-        thousands of concepts with a GPU, needs WebGL in the browser) or ``"auto"`` (WebGL
-        above :data:`WEBGL_THRESHOLD` drawn concepts).
+        ``"vis"`` (vis-network: smooth up to about a thousand concepts), ``"webgl"`` (sigma.js:
+        the same filters, layouts, panel, table, export and keyboard walk, smooth at thousands
+        of concepts with a GPU, needs WebGL in the browser) or ``"auto"`` (WebGL above
+        :data:`WEBGL_THRESHOLD` drawn concepts).
 
     Raises
     ------
@@ -362,6 +364,7 @@ def viewer_data(
     contrast = contrast_layout(labelled, pairs, type_names)
     narrow = contrast_layout(labelled, pairs, type_names, label_width=NARROW_LABEL_WIDTH)
 
+    docs_pages = _docs_pages(graph, docs_href) if docs_href else {}
     nodes = []
     for key, attrs in G.nodes(data=True):
         fx, fy = positions[key]
@@ -396,6 +399,7 @@ def viewer_data(
                 "docsAnchor": docs_anchor(URIRef(key)) if docs_href and "://" in key else "",
                 "passages": [passages[p] for p in node_passages],
                 "docs": sorted({passages[p]["doc"] for p in node_passages} - {None}),
+                **({"docsEntry": docs_pages[key]} if key in docs_pages else {}),
             }
         )
 
@@ -460,6 +464,29 @@ def viewer_data(
 
 #: Types whose concepts a cut keeps before ranking the rest by centrality.
 _KEEP_TYPES = frozenset({"qe:Paradigm", "qe:Dimension", "qe:Characteristic"})
+
+
+def _docs_pages(graph: Graph, docs_href: str) -> dict[str, str]:
+    """Where the concept entries are that are not on the page ``docs_href`` names, as
+    ``page#anchor`` relative to the viewer: above :data:`~qegraph.ontodoc.DOCS_SPLIT_AT`
+    concepts the documentation is split and each entry is on a page of its own group, so the
+    viewer links straight to it.
+
+    >>> from qegraph import load
+    >>> _docs_pages(load(), "docs/index.html")
+    {}
+    """
+    from ..ontodoc import DOCS_SPLIT_AT, docs_hrefs
+
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    if len(concepts) <= DOCS_SPLIT_AT:  # one page: the anchor alone finds the entry
+        return {}
+    folder, home = posixpath.split(docs_href)
+    return {
+        str(node): posixpath.join(folder, href)
+        for node, href in docs_hrefs(graph).items()
+        if node in concepts and href.split("#", 1)[0] != home
+    }
 
 
 def _restrict(G: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
