@@ -15,6 +15,7 @@ import random
 import sys
 import threading
 import warnings
+from pathlib import Path
 
 import igraph
 import pytest
@@ -151,4 +152,5 @@ def test_ctrl_c_during_forked_betweenness_leaves_no_traceback_and_no_child():
     assert process.returncode == 130
     assert err == ""
     for pid in children.stdout.split():
-        assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]
+        stat = Path(f"/proc/{pid}/stat")
+        assert not stat.exists() or stat.read_text().split()[2] == "Z"  # gone, or reaped soon
