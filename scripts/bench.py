@@ -638,7 +638,7 @@ def load_tables(res: dict, level: str) -> list[str]:
             *(f"| `{label}` | {seconds:.3f} s |" for label, seconds in floor.items()),
             "",
             f"{queries} query commands pay at least {queries} x {asked:.3f} s = "
-            f"{queries * asked:.2f} s, {queries * asked / totals['pyoxigraph']:.0%} of "
+            f"{queries * asked:.2f} s, {queries * asked / totals['pyoxigraph']:.1%} of "
             "pyoxigraph's load + queries, which pays neither starting Python nor opening the "
             "store per query.",
         ]
