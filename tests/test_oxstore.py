@@ -175,6 +175,30 @@ def test_cli_store_query_loads_no_rdflib(store_dir: Path) -> None:
     assert not [name for name in imported if name.split(".")[0] in ("rdflib", "oxrdflib")]
 
 
+def test_cli_store_load_loads_no_rdflib_and_counts_as_the_backend(tmp_path: Path) -> None:
+    """``--store DIR load`` fills the store through storeload without importing rdflib, and
+    reports the count StoreBackend.load reports for the same input."""
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix qe: <https://w3id.org/qegraph/> .\n" + "qe:a qe:opposes qe:b .\n" * 2,
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    command = [sys.executable, "-X", "importtime", "-m", "qegraph", "--store", str(store)]
+    done = subprocess.run(
+        [*command, "load", str(extra)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines()]
+    assert "qegraph.storeload" in imported
+    assert not [name for name in imported if name.split(".")[0] in ("rdflib", "oxrdflib")]
+    expected = StoreBackend(tmp_path / "other").load([extra]).triples
+    assert done.stdout.startswith(f"loaded {expected} triples from 6 files"), done.stdout
+
+
 def test_cli_store_query_with_a_param_takes_the_full_path(runner, store_dir: Path) -> None:
     args = ["--store", str(store_dir), "query", "--format", "csv", "--param", "c=批判性思维"]
     result = runner.invoke(main, [*args, "SELECT ?label WHERE { ?c skos:prefLabel ?label }"])

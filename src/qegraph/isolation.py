@@ -17,8 +17,6 @@ True
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import sys
 
@@ -30,11 +28,17 @@ _status: str | None = None
 
 
 def _unshare(flags: int) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not sys.platform.startswith("linux") or not libc_name:
+    if not sys.platform.startswith("linux"):
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    return libc.unshare(ctypes.c_int(flags)) == 0
+    import ctypes
+
+    # The C library the interpreter already runs on (dlopen(NULL)): no ctypes.util, whose
+    # find_library runs ldconfig in a subprocess, in the path of every store query.
+    try:
+        unshare = ctypes.CDLL(None, use_errno=True).unshare
+    except (OSError, AttributeError):
+        return False
+    return unshare(ctypes.c_int(flags)) == 0
 
 
 def drop_network() -> bool:
