@@ -404,6 +404,29 @@ def _oxigraph_store_class() -> type:
             #: Where the graph lives in the store (qegraph's own graph: the default graph).
             self.ox_graph = graph_name(graph_iri)
 
+        # oxrdflib files an added triple under the rdflib graph's identifier, a named graph this
+        # store neither reads nor queries: writes go to ox_graph, as reads do.
+        def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+            if quoted:
+                raise ValueError("Oxigraph stores are not formula aware")
+            s, p, o = triple
+            self._inner.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), self.ox_graph))
+            Store.add(self, triple, context, quoted)
+
+        def addN(self, quads: Iterable[Any]) -> None:
+            self._inner.extend(
+                [ox.Quad(to_ox(s), to_ox(p), to_ox(o), self.ox_graph) for s, p, o, _g in quads]
+            )
+
+        def remove(self, triple: Any, context: Any = None) -> None:
+            try:
+                s, p, o, _g = to_ox_quad_pattern(triple, None)
+            except (TypeError, ValueError):
+                return
+            for quad in list(self._inner.quads_for_pattern(s, p, o, self.ox_graph)):
+                self._inner.remove(quad)
+            Store.remove(self, triple, context)
+
         def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
             try:
                 s, p, o, _g = to_ox_quad_pattern(triple_pattern, None)
