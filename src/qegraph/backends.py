@@ -421,18 +421,20 @@ def _oxigraph_store_class() -> type:
         def remove(self, triple: Any, context: Any = None) -> None:
             try:
                 s, p, o, _g = to_ox_quad_pattern(triple, None)
+                quads = list(self._inner.quads_for_pattern(s, p, o, self.ox_graph))
             except (TypeError, ValueError):
                 return
-            for quad in list(self._inner.quads_for_pattern(s, p, o, self.ox_graph)):
+            for quad in quads:
                 self._inner.remove(quad)
             Store.remove(self, triple, context)
 
         def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
             try:
                 s, p, o, _g = to_ox_quad_pattern(triple_pattern, None)
+                quads = self._inner.quads_for_pattern(s, p, o, self.ox_graph)
             except (TypeError, ValueError):
-                return
-            for q in self._inner.quads_for_pattern(s, p, o, self.ox_graph):
+                return  # a pattern no triple matches: a literal subject, a blank predicate
+            for q in quads:
                 yield (
                     (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)),
                     iter((context,)),
