@@ -434,11 +434,21 @@ def _oxigraph_store_class() -> type:
                 quads = self._inner.quads_for_pattern(s, p, o, self.ox_graph)
             except (TypeError, ValueError):
                 return  # a pattern no triple matches: a literal subject, a blank predicate
+            # Each IRI made into a URIRef once per call: rdflib checks every character of a
+            # new one, and a walk over the graph meets each subject and predicate many times.
+            iris: dict[str, URIRef] = {}
+            named = ox.NamedNode
+
+            def term(t: Any) -> Any:
+                if type(t) is not named:
+                    return _from_ox(t)
+                ref = iris.get(t.value)
+                if ref is None:
+                    ref = iris[t.value] = URIRef(t.value)
+                return ref
+
             for q in quads:
-                yield (
-                    (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)),
-                    iter((context,)),
-                )
+                yield (term(q.subject), term(q.predicate), term(q.object)), iter((context,))
 
         def query(self, query: Any, initNs: Any, initBindings: Any, queryGraph: Any, **kw: Any):
             if not isinstance(query, str) or kw:
