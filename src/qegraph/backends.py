@@ -72,6 +72,7 @@ __all__ = [
     "LoadReport",
     "MemoryBackend",
     "StoreBackend",
+    "from_ox_sharing",
     "open_backend",
     "store_lock",
 ]
@@ -387,6 +388,30 @@ def _from_ox(term: Any) -> Any:
 _XSD_STRING = str(XSD.string)
 
 
+def from_ox_sharing(iris: dict[str, URIRef]) -> Callable[[Any], Any]:
+    """:func:`_from_ox`, making each IRI a ``URIRef`` once and keeping it in ``iris``: rdflib
+    checks every character of a new one, and a read of many triples meets each IRI many times.
+
+    >>> import pyoxigraph as ox
+    >>> term = from_ox_sharing({})
+    >>> term(ox.NamedNode("https://example.org/a")) is term(ox.NamedNode("https://example.org/a"))
+    True
+    """
+    import pyoxigraph as ox
+
+    named = ox.NamedNode
+
+    def term(t: Any) -> Any:
+        if type(t) is not named:
+            return _from_ox(t)
+        ref = iris.get(t.value)
+        if ref is None:
+            ref = iris[t.value] = URIRef(t.value)
+        return ref
+
+    return term
+
+
 def _oxigraph_store_class() -> type:
     """oxrdflib's store, with the pitfalls of oxrdflib 0.5 worked around: plain literals come
     back typed ``xsd:string``, ``len()`` runs a slow DISTINCT count, ``initBindings`` on a
@@ -434,19 +459,7 @@ def _oxigraph_store_class() -> type:
                 quads = self._inner.quads_for_pattern(s, p, o, self.ox_graph)
             except (TypeError, ValueError):
                 return  # a pattern no triple matches: a literal subject, a blank predicate
-            # Each IRI made into a URIRef once per call: rdflib checks every character of a
-            # new one, and a walk over the graph meets each subject and predicate many times.
-            iris: dict[str, URIRef] = {}
-            named = ox.NamedNode
-
-            def term(t: Any) -> Any:
-                if type(t) is not named:
-                    return _from_ox(t)
-                ref = iris.get(t.value)
-                if ref is None:
-                    ref = iris[t.value] = URIRef(t.value)
-                return ref
-
+            term = from_ox_sharing({})  # a walk meets each subject and predicate many times
             for q in quads:
                 yield (term(q.subject), term(q.predicate), term(q.object)), iter((context,))
 

@@ -96,20 +96,11 @@ def subject_objects(
         return [(s, obj) for s in graph.subjects(predicate, obj)]
     import pyoxigraph as ox
 
-    from .backends import _from_ox
+    from .backends import from_ox_sharing
 
     store, where = found
     named = ox.NamedNode
-    iris = {} if iris is None else iris
-
-    def term(t: Any) -> Any:
-        if type(t) is not named:
-            return _from_ox(t)
-        ref = iris.get(t.value)
-        if ref is None:
-            ref = iris[t.value] = URIRef(t.value)
-        return ref
-
+    term = from_ox_sharing({} if iris is None else iris)
     pattern = None if obj is None else named(str(obj))
     quads = store.quads_for_pattern(None, named(str(predicate)), pattern, where)
     return [(term(q.subject), term(q.object)) for q in quads]
