@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 import qegraph
 from qegraph import load
@@ -251,3 +252,26 @@ def test_library_consumers_give_the_same_results(graphs: tuple[Graph, Graph]) ->
     projected = [qegraph.project(g) for g in graphs]
     assert sorted(projected[0].nodes) == sorted(projected[1].nodes)
     assert sorted(projected[0].edges(keys=True)) == sorted(projected[1].edges(keys=True))
+
+
+def test_a_file_read_twice_warns_of_its_imports_once(tmp_path: Path) -> None:
+    data = tmp_path / "both.ttl"
+    data.write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "<https://example.org/o> owl:imports <https://example.org/x> ;\n"
+        '  <https://example.org/score> "0.5"^^xsd:decimal .\n',
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        graph = load([data], engine="oxigraph")
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2
+    assert "owl:imports <https://example.org/x> was not fetched" in messages[0]
+    assert REWRITTEN in messages[1]
+    assert (
+        None,
+        URIRef("https://example.org/score"),
+        Literal("0.5", datatype=XSD.decimal),
+    ) in graph

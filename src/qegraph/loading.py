@@ -687,9 +687,12 @@ def load(
     # The size cap is for the user's files; the bundled modules are ours and always load.
     for module in module_files() if bundled else []:
         parse_into(graph, module, max_bytes=DEFAULT_MAX_INPUT_BYTES)
-    with warnings.catch_warnings():
-        if engine == "oxigraph":  # read once already: its owl:imports warnings were given
-            warnings.simplefilter("ignore", QegraphWarning)
+    if engine == "rdflib":
+        for source in files:
+            parse_into(graph, source, max_bytes=max_bytes)
+        return graph
+    with warnings.catch_warnings():  # read once already: its owl:imports warnings were given
+        warnings.simplefilter("ignore", QegraphWarning)
         for source in files:
             parse_into(graph, source, max_bytes=max_bytes)
     return graph
