@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from qegraph.backends import _from_ox
+from qegraph.oxrdf import from_ox as _from_ox
 from qegraph.cache import cache_key, cache_root
 from qegraph.embedded import answer as embedded_answer
 from qegraph.formatting import answer as full_answer

@@ -40,24 +40,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.store import Store
 
 from .errors import BackendError, InputError, QueryError
 from .namespaces import PREFIXES, bind_prefixes, language_tag
+from .oxrdf import from_ox_sharing, oxigraph_store_class
 from .oxstore import (
     DEFAULT_GRAPH,
-    graph_name,
     open_graph,
     open_read_only,
-    stoppable_query,
 )
 from .storeload import (  # noqa: F401 - _write_sources: serve.dataset loads through it too
     LoadReport,
     Progress,
-    _count,
     _display,
     _input_errors,
     _open_source,
@@ -77,6 +75,7 @@ __all__ = [
     "LoadReport",
     "MemoryBackend",
     "StoreBackend",
+    "from_ox_sharing",
     "open_backend",
     "store_lock",
 ]
@@ -192,117 +191,6 @@ class MemoryBackend(Backend):
 # --- Oxigraph store on disk ----------------------------------------------------------------
 
 
-def _from_ox(term: Any) -> Any:
-    """An rdflib term for an Oxigraph term, as :func:`qegraph.load` makes it (plain strings
-    untyped, so answers compare equal across backends)."""
-    import pyoxigraph as ox
-
-    kind = type(term)
-    if kind is ox.NamedNode:
-        return URIRef(term.value)
-    if kind is ox.Literal:
-        if term.language:
-            return Literal(term.value, lang=language_tag(term.language))
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    if kind is ox.BlankNode:
-        return BNode(term.value)
-    if term is None:
-        return None
-    raise BackendError("RDF-star triple terms are not supported")
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _oxigraph_store_class() -> type:
-    """oxrdflib's store, with the pitfalls of oxrdflib 0.5 worked around: plain literals come
-    back typed ``xsd:string``, ``len()`` runs a slow DISTINCT count, ``initBindings`` on a
-    variable that is not projected raises RuntimeError."""
-    import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-    from oxrdflib._converter import to_ox, to_ox_quad_pattern
-
-    class QegraphOxigraphStore(OxigraphStore):
-        #: qegraph.sparql.run_query gives query text to stores that run SPARQL themselves.
-        native_sparql = True
-
-        def __init__(self, *, store: Any, graph_iri: str) -> None:
-            super().__init__(store=store)
-            #: Where the graph lives in the store (qegraph's own graph: the default graph).
-            self.ox_graph = graph_name(graph_iri)
-
-        def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
-            try:
-                s, p, o, _g = to_ox_quad_pattern(triple_pattern, None)
-            except (TypeError, ValueError):
-                return
-            for q in self._inner.quads_for_pattern(s, p, o, self.ox_graph):
-                yield (
-                    (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)),
-                    iter((context,)),
-                )
-
-        def query(self, query: Any, initNs: Any, initBindings: Any, queryGraph: Any, **kw: Any):
-            if not isinstance(query, str) or kw:
-                raise NotImplementedError  # rdflib evaluates it over triples() instead
-            try:
-                from .safety import network_allowed
-
-                answer = stoppable_query(
-                    self._inner,
-                    query,
-                    allow_network=network_allowed(),
-                    use_default_graph_as_union=queryGraph == "__UNION__",
-                    default_graph=None if queryGraph == "__UNION__" else self.ox_graph,
-                    prefixes=dict(self._namespace_for_prefix, **(initNs or {})),
-                    substitutions={
-                        ox.Variable(k): to_ox(v) for k, v in (initBindings or {}).items()
-                    },
-                )
-            except RuntimeError as err:
-                # Oxigraph substitutes only projected variables; rdflib's own engine (over this
-                # store's triples) binds any variable.
-                if initBindings and "projection" in str(err):
-                    raise NotImplementedError(str(err)) from None
-                raise QueryError(str(err)) from None
-            except SyntaxError as err:
-                raise QueryError(f"malformed query: {err}") from None
-            except OSError as err:
-                raise BackendError(f"the Oxigraph store failed: {err}") from None
-            if isinstance(answer, (bool, ox.QueryBoolean)):
-                out = Result("ASK")
-                out.askAnswer = bool(answer)
-            elif isinstance(answer, ox.QuerySolutions):
-                out = Result("SELECT")
-                out.vars = [Variable(v.value) for v in answer.variables]
-                names = out.vars
-                out.bindings = (
-                    {
-                        v: _from_ox(value)
-                        for v, value in zip(names, row, strict=True)
-                        if value is not None
-                    }
-                    for row in answer
-                )
-            else:
-                out = Result("CONSTRUCT")
-                out.graph = Graph()
-                out.graph += (
-                    (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer
-                )
-            return out
-
-        def __len__(self, context: Any = None) -> int:
-            # oxrdflib counts DISTINCT triples over all graphs (seconds at 1M); a named graph
-            # holds each triple once, so COUNT(*) is exact and much faster.
-            return _count(self._inner, self.ox_graph)
-
-    return QegraphOxigraphStore
-
-
 class StoreBackend(Backend):
     """An Oxigraph store on disk: ``load`` once, then every command reads it without parsing.
 
@@ -338,7 +226,7 @@ class StoreBackend(Backend):
     def graph(self) -> Graph:
         if self._graph is None:
             store, _where = open_graph(self.path, self.graph_iri)
-            rdf_store = _oxigraph_store_class()(store=store, graph_iri=self.graph_iri)
+            rdf_store = oxigraph_store_class()(store=store, graph_iri=self.graph_iri)
             self._graph = bind_prefixes(Graph(store=rdf_store, identifier=URIRef(self.graph_iri)))
         return self._graph
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +39,6 @@ __all__ = [
     "engine_graph",
     "engine_store",
     "paused_gc",
-    "rdflib_terms",
     "subject_objects",
 ]
 
@@ -114,8 +113,9 @@ def engine_graph(
     True
     """
     from . import loading
-    from .backends import DEFAULT_GRAPH, _oxigraph_store_class
     from .namespaces import bind_prefixes
+    from .oxrdf import oxigraph_store_class
+    from .oxstore import DEFAULT_GRAPH
 
     files = list(files)
     if warm and _total_bytes(files) >= _WARM_BYTES:
@@ -124,7 +124,7 @@ def engine_graph(
         # Not joined: the main thread's own import of a module waits for this one.
         threading.Thread(target=_import_all, args=(list(warm),), name="qegraph-warm").start()
     store = loading.engine_store(files, bundled=bundled)
-    rdf_store = _oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
+    rdf_store = oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
     return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
 
 
@@ -165,38 +165,14 @@ def subject_objects(
         return [(s, obj) for s in graph.subjects(predicate, obj)]
     import pyoxigraph as ox
 
+    from .backends import from_ox_sharing
+
     store, where = found
     named = ox.NamedNode
-    term = rdflib_terms({} if iris is None else iris)
+    term = from_ox_sharing({} if iris is None else iris)
     pattern = None if obj is None else named(str(obj))
     quads = store.quads_for_pattern(None, named(str(predicate)), pattern, where)
     return [(term(q.subject), term(q.object)) for q in quads]
-
-
-def rdflib_terms(iris: dict[str, URIRef]) -> Callable[[Any], Any]:
-    """A function from an Oxigraph term to the rdflib term :func:`qegraph.load` makes, turning
-    each distinct IRI into a ``URIRef`` once (kept in ``iris``, which calls may share).
-
-    >>> import pyoxigraph as ox
-    >>> term = rdflib_terms({})
-    >>> term(ox.NamedNode("urn:x")) is term(ox.NamedNode("urn:x"))
-    True
-    """
-    import pyoxigraph as ox
-
-    from .backends import _from_ox
-
-    named = ox.NamedNode
-
-    def term(t: Any) -> Any:
-        if type(t) is not named:
-            return _from_ox(t)
-        ref = iris.get(t.value)
-        if ref is None:
-            ref = iris[t.value] = URIRef(t.value)
-        return ref
-
-    return term
 
 
 class NodeTable(Mapping[str, Mapping[str, Any]]):

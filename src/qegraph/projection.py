@@ -360,7 +360,8 @@ def _engine_triples(graph: Graph, nodes: set[URIRef]) -> dict[URIRef, list[tuple
     with one call per node (in the store's order, as ``graph.objects`` gives them); None for
     a graph rdflib holds itself. Reading a node's few triples at once is much faster than
     asking rdflib for them property by property."""
-    from .engine_projection import engine_store, rdflib_terms
+    from .engine_projection import engine_store
+    from .oxrdf import from_ox_sharing
 
     found = engine_store(graph)
     if found is None:
@@ -369,7 +370,7 @@ def _engine_triples(graph: Graph, nodes: set[URIRef]) -> dict[URIRef, list[tuple
 
     store, where = found
     named = ox.NamedNode
-    term = rdflib_terms({})
+    term = from_ox_sharing({})
     return {
         node: [
             (term(q.predicate), term(q.object))

@@ -697,14 +697,16 @@ def _run_query(
 
     from .limits import iterative_paths
 
-    prepared = (
-        text
-        if isinstance(text, PreparedQuery)
-        else prepare_query(text, allow_network=allow_network)
-    )
     # A store with its own SPARQL engine (Oxigraph store, remote endpoint: see
-    # qegraph.backends) gets the text, so the check must read it as that engine does.
+    # qegraph.backends) gets the text, so the check must read it as that engine does
+    # (check_query parses it once: a second rdflib parse cost 80 ms a query).
     native = getattr(graph.store, "native_sparql", False)
+    if isinstance(text, PreparedQuery):
+        prepared = text
+    elif native:
+        prepared = check_query(text, allow_network=allow_network)
+    else:
+        prepared = prepare_query(text, allow_network=allow_network)
     if native and not prepared.engine_checked:
         prepared = check_query(prepared.text, allow_network=allow_network)
     if prepared.kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):

@@ -220,7 +220,7 @@ class _OxigraphChecks:
         )
 
     def __call__(self, _graph: Graph, query: str) -> list[dict[str, Any]]:
-        from .backends import _from_ox
+        from .oxrdf import from_ox
 
         solutions = self.store.query(query)
         names = [v.value for v in solutions.variables]
@@ -229,7 +229,7 @@ class _OxigraphChecks:
             row = {}
             for name, value in zip(names, solution, strict=True):
                 if value is not None:
-                    row[name] = self.back.get(value) or _from_ox(value)
+                    row[name] = self.back.get(value) or from_ox(value)
             rows.append(row)
         return rows
 
