@@ -17,11 +17,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from qegraph.oxrdf import from_ox as _from_ox
 from qegraph.cache import cache_key, cache_root
 from qegraph.embedded import answer as embedded_answer
 from qegraph.formatting import answer as full_answer
 from qegraph.loading import FORMAT_BY_SUFFIX, engine_store, faithful_engine_store, load
+from qegraph.oxrdf import from_ox as _from_ox
 from qegraph.oxstore import answerable
 from qegraph.sparql import named_queries
 

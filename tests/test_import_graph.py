@@ -56,3 +56,24 @@ def test_the_check_finds_a_cycle_when_there_is_one():
     graph = import_time_graph()
     graph.add_edge("qegraph.errors", "qegraph.loading")  # loading imports errors at import time
     assert list(nx.simple_cycles(graph))
+
+
+def test_every_name_imported_from_qegraph_exists():
+    """Lazy imports run only when their function does: a name moved to another module breaks
+    them silently until then (pipeline imported `_exchange` from a module it had left)."""
+    import importlib
+
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module(path)
+        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+            name = ".".join(base + ([node.module] if node.module else []))
+            target = importlib.import_module(name)
+            for alias in node.names:
+                if not hasattr(target, alias.name) and not _exists(f"{name}.{alias.name}"):
+                    missing.append(f"{module}:{node.lineno}: {name}.{alias.name}")
+    assert missing == []

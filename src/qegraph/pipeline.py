@@ -193,8 +193,8 @@ def clean_stale_builds(target: str | os.PathLike[str]) -> list[Path]:
 
 def _swap_in(fresh: Path, target: Path) -> None:
     """Put the finished build at ``target`` in one step; the old one ends at ``fresh``."""
-    from .backends import _exchange
     from .errors import shown_path
+    from .storeload import _exchange
 
     try:
         if not target.exists():
