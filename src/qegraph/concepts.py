@@ -14,9 +14,10 @@ True
 from __future__ import annotations
 
 import difflib
+from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .errors import ConceptLookupError, InputError
@@ -35,6 +36,7 @@ __all__ = [
     "resolve_concept",
     "side",
     "source_passages",
+    "text_label",
 ]
 
 Side = TypingLiteral["quality", "exam", "neutral"]
@@ -194,3 +196,27 @@ def resolve_concept(graph: Graph, name: str) -> URIRef:
     close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise ConceptLookupError(f"unknown concept {name!r}{hint}")
+
+
+def _lang(value: Any) -> str | None:
+    """The language tag of a literal, lower-cased (Oxigraph's parser lower-cases tags)."""
+    if isinstance(value, Literal) and value.language:
+        return value.language.lower()
+    return None
+
+
+def text_label(graph: Graph, node: URIRef | BNode, lang: str = "en") -> str:
+    """Like :func:`label`, but language tags compare case-insensitively.
+
+    Parsed files carry ``zh-hans`` as well as ``zh-Hans`` (BCP 47 tags are case-insensitive).
+
+    >>> from qegraph import load
+    >>> text_label(load(), QE["critical-thinking"], "zh-Hans")
+    '批判性思维'
+    """
+    wanted = lang.lower()
+    for prop in (SKOS.prefLabel, RDFS.label):
+        for value in graph.objects(node, prop):
+            if _lang(value) == wanted:
+                return str(value)
+    return label(graph, node, lang) if isinstance(node, URIRef) else f"_:{node}"

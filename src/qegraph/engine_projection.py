@@ -29,7 +29,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .concepts import curie, side
+from .concepts import curie, side, text_label
 from .namespaces import QE
 
 __all__ = [
@@ -193,8 +193,6 @@ class NodeTable(Mapping[str, Mapping[str, Any]]):
     def __getitem__(self, key: str) -> Mapping[str, Any]:
         found = self._cache.get(key)
         if found is None:
-            from .projection import text_label
-
             i = self._index[key]  # KeyError for a key that is not a node, as a mapping should
             node = URIRef(key)
             found = self._cache[key] = {
@@ -214,8 +212,6 @@ class NodeTable(Mapping[str, Mapping[str, Any]]):
                 self[key]
             return
         import pyoxigraph as ox
-
-        from .projection import text_label
 
         store, where = engine_store(self._graph) or (None, None)
         pref: dict[str, dict[str, str]] = {}

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from .concepts import curie, label, primary_type, side
+from .concepts import _lang, curie, primary_type, side, text_label
 from .namespaces import PREFIXES, QE
 
 if TYPE_CHECKING:
@@ -99,30 +99,6 @@ _BUILTIN_LABELS: dict[URIRef, tuple[str, str]] = {
     DCTERMS.isPartOf: ("part of", "属于"),
     DCTERMS.subject: ("subject", "主题"),
 }
-
-
-def _lang(value: Any) -> str | None:
-    """The language tag of a literal, lower-cased (Oxigraph's parser lower-cases tags)."""
-    if isinstance(value, Literal) and value.language:
-        return value.language.lower()
-    return None
-
-
-def text_label(graph: Graph, node: URIRef | BNode, lang: str = "en") -> str:
-    """Like :func:`qegraph.concepts.label`, but language tags compare case-insensitively.
-
-    Parsed files carry ``zh-hans`` as well as ``zh-Hans`` (BCP 47 tags are case-insensitive).
-
-    >>> from qegraph import load
-    >>> text_label(load(), QE["critical-thinking"], "zh-Hans")
-    '批判性思维'
-    """
-    wanted = lang.lower()
-    for prop in (SKOS.prefLabel, RDFS.label):
-        for value in graph.objects(node, prop):
-            if _lang(value) == wanted:
-                return str(value)
-    return label(graph, node, lang) if isinstance(node, URIRef) else node_key(node)
 
 
 def node_key(term: URIRef | BNode) -> str:
