@@ -22,6 +22,12 @@ section of ``docs/benchmarks.md`` (``--engine-only`` skips the checks above)::
 
     python scripts/bench_export.py --engine-sizes 100k --engine-only
 
+``--phases 1M`` prints the CPU seconds (``time.process_time``, steadier than wall time on a
+shared machine) of each phase of a Turtle export from ``--data`` and from ``--store``, in this
+process, the output checked against ``serialize``'s::
+
+    python scripts/bench_export.py --phases 1M --engine-only
+
 ``--validate`` times ``qegraph validate`` on the bundled graph against pySHACL alone (target
 <= 2x) into the validate section.
 """
@@ -253,6 +259,55 @@ def validate_section(repeat: int, timeout: float, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def phases(size: int) -> None:
+    """CPU seconds per phase of a Turtle export at ``size`` triples, from files and a store."""
+    import io
+
+    import bench
+    import pyoxigraph as ox
+
+    from qegraph import exporting
+    from qegraph.backends import StoreBackend
+    from qegraph.loading import engine_ntriples
+
+    with tempfile.TemporaryDirectory(prefix="qegraph-bench-phases-") as tmp:
+        data = Path(tmp) / "graph.ttl"
+        bench.generate(data, size)
+        backend = StoreBackend(Path(tmp) / "store")
+        backend.load([data])
+        for kind in ("data", "store"):
+            clock = time.process_time
+            times, start = {}, clock()
+            if kind == "data":
+                raw = engine_ntriples([data])
+            else:
+                store = exporting._ox_store(backend.graph())
+                out = io.BytesIO()
+                store._inner.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=store.ox_graph)
+                raw = exporting._taken(out)
+            times["Oxigraph writes N-Triples"], start = clock() - start, clock()
+            lines, expected, blank_lines = exporting._engine_lines(raw, merge=kind == "data")
+            del raw
+            times["_engine_lines"], start = clock() - start, clock()
+            writer = exporting._TurtleWriter(lines, blank_lines=blank_lines)
+            times["writer: grouping"], start = clock() - start, clock()
+            blocks = writer.blocks()
+            times["writer: statements"], start = clock() - start, clock()
+            lines.clear()
+            blocks.insert(0, exporting._prefix_block().encode())
+            text = b"\n".join(blocks)
+            del blocks, writer
+            times["join"], start = clock() - start, clock()
+            exporting._verify_rdf(text, "turtle", expected, distinct=True)
+            times["parse-back count"] = clock() - start
+            source = exporting.DataFiles([data]) if kind == "data" else backend.graph()
+            same = text == serialize(source, "turtle", check=False)
+            print(f"--{kind}, {size} triples, same bytes as serialize: {same}")
+            for phase, seconds in times.items():
+                print(f"  {phase:<28} {seconds:6.2f} s")
+            print(f"  {'total':<28} {sum(times.values()):6.2f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, default=100_000)
@@ -260,6 +315,7 @@ def main() -> int:
     parser.add_argument("--engine-sizes", default="", help="e.g. 100k,1M (empty: skip)")
     parser.add_argument("--engine-only", action="store_true", help="skip the budget checks")
     parser.add_argument("--validate", action="store_true", help="validate against pySHACL")
+    parser.add_argument("--phases", default="", help="e.g. 1M: CPU seconds per Turtle phase")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument(
@@ -273,6 +329,10 @@ def main() -> int:
         section = validate_section(args.repeat, args.timeout, command)
         print(section)
         replace_section(Path(args.out), section)
+    if args.phases:
+        import bench
+
+        phases(bench.parse_size(args.phases))
     if args.engine_sizes:
         import bench
 

@@ -356,3 +356,47 @@ def test_data_export_warns_once_and_keeps_literals_as_written(tmp_path) -> None:
     assert [str(w.message).count("was not fetched") for w in caught] == [1]
     assert data == _today([path], "turtle", bundled=False)
     assert b'"1.50"^^xsd:decimal' in data
+
+
+def test_subject_spans_match_the_lines_of_each_subject() -> None:
+    """The writer finds a subject's lines by binary search: labels and IRIs that start others
+    (``_:b1`` and ``_:b10``, ``<urn:x:a>`` and ``<urn:x:a-b>``), a subject with more lines
+    than the near search looks at, and one line alone."""
+    import itertools
+
+    from qegraph.exporting import _NEAR, _subject_spans
+
+    subjects = [b"<urn:x:a>", b"<urn:x:a-b>", b"<urn:x:a/b>", b"<urn:x:a1>", b"_:b1", b"_:b10"]
+    lines = sorted(
+        [s + b" <urn:x:p> <urn:x:o" + str(i).encode() + b">" for s in subjects for i in range(3)]
+        + [b"<urn:x:many> <urn:x:p> " + str(i).encode() for i in range(3 * _NEAR)]
+        + [b"<urn:x:one> <urn:x:p> <urn:x:o>"]
+    )
+    expected, at = {}, 0
+    for subject, rows in itertools.groupby(lines, lambda line: line.split(b" ")[0]):
+        count = len(list(rows))
+        expected[subject] = (at, at + count)
+        at += count
+    spans = _subject_spans(lines)
+    assert spans == expected
+    assert list(spans) == list(expected)  # in line order
+    assert _subject_spans([]) == {}
+
+
+@pytest.mark.parametrize("store", [False, True])
+def test_engine_lines_name_every_line_with_a_blank_node(store, tmp_path) -> None:
+    """The writer looks for nested blank nodes only among the lines the engine rewrote: every
+    line with a blank node must be one of them (twins merged), or nesting would change."""
+    from qegraph.exporting import _engine_source
+
+    path = tmp_path / "tricky.ttl"
+    path.write_text(_TRICKY.replace('"01"^^xsd:integer , ', ""), encoding="utf-8")
+    source: object = DataFiles([path, path], bundled=False)  # every triple twice
+    if store:
+        backend = StoreBackend(tmp_path / "s")
+        backend.load([path], bundled=False)
+        source = backend.graph()
+    lines, _count, blank_lines = _engine_source(source, named=False)
+    with_blanks = {line for line in lines if b"_:" in line}
+    assert with_blanks and with_blanks <= blank_lines
+    assert blank_lines <= set(lines)

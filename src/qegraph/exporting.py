@@ -624,7 +624,7 @@ class _Texts(dict):  # type: ignore[type-arg]
         return text
 
 
-_SUBJECT, _PREDICATE, _OBJECT = (operator.itemgetter(i) for i in range(3))
+_PREDICATE, _OBJECT = operator.itemgetter(1), operator.itemgetter(2)
 
 
 _SPACES, _TWOS = itertools.repeat(b" "), itertools.repeat(2)
@@ -644,6 +644,36 @@ def _indents(depth: int) -> tuple[bytes, bytes]:
 _INDENTS = [_indents(depth) for depth in range(4)]
 
 
+#: How many lines after a subject's first the writer searches before the rest of the list.
+_NEAR = 32
+
+
+def _subject_spans(lines: list[bytes]) -> dict[bytes, tuple[int, int]]:
+    """Where each subject's lines are in the sorted ``lines``: subject -> (first, end).
+
+    A subject's lines are together, and they are the lines from its first one up to the first
+    line at or after ``subject + b"!"`` (the space after a subject sorts before ``!``, and no
+    other byte below ``!`` can follow a term): one binary search per subject finds the end,
+    with no object made per line (splitting every line to read its subject was most of the
+    time of this step). The search looks at the next few lines first: a subject has few
+    lines, and lines far apart in the list are far apart in memory.
+    """
+    spans: dict[bytes, tuple[int, int]] = {}
+    at, size = 0, len(lines)
+    find_end = bisect.bisect_left
+    while at < size:
+        line = lines[at]
+        subject = line[: line.index(b" ")]
+        after = subject + b"!"
+        near = min(at + _NEAR, size)
+        end = find_end(lines, after, at + 1, near)
+        if end == near:
+            end = find_end(lines, after, near, size)
+        spans[subject] = (at, end)
+        at = end
+    return spans
+
+
 class _TurtleWriter:
     """Writes sorted N-Triples lines as sorted Turtle, nesting blank nodes used once as objects.
 
@@ -651,26 +681,26 @@ class _TurtleWriter:
     writer empties the list.
     """
 
-    def __init__(self, lines: list[bytes], keep_labels: Iterable[bytes] = ()):
+    def __init__(
+        self,
+        lines: list[bytes],
+        keep_labels: Iterable[bytes] = (),
+        blank_lines: Iterable[bytes] | None = None,
+    ):
         self.text = _Texts()
         # The lines are kept as they are and each subject's are split when it is written:
         # keeping their terms instead costs a Python object per term, and making those (more
         # than the splitting) was most of the writer's time.
         self.lines = lines
-        spans: dict[bytes, tuple[int, int]] = {}
-        at = 0
-        # A subject's lines are together (sorted lines that start alike). The subjects are
-        # split off in C (map, partition, groupby) and their lines counted.
-        subjects = map(_SUBJECT, map(bytes.partition, lines, _SPACES))
-        for subject, rows in itertools.groupby(subjects):
-            end = at + len(list(rows))
-            spans[subject] = (at, end)
-            at = end
-        self.spans = spans
+        self.spans = _subject_spans(lines)
         refs: dict[bytes, int] = defaultdict(int)
         # The lines with a blank node as the object (or " _:" in a literal: checked), picked
-        # in C: most lines have none.
-        blank = itertools.compress(lines, map(operator.contains, lines, itertools.repeat(b" _:")))
+        # in C: most lines have none. ``blank_lines`` (distinct lines, among them every line
+        # of ``lines`` with a blank node) spares the search through every line.
+        if blank_lines is None:
+            blank_lines = lines
+        contains = map(operator.contains, blank_lines, itertools.repeat(b" _:"))
+        blank = itertools.compress(blank_lines, contains)
         for _s, _p, o in _split(blank):
             if o[0] == _UNDERSCORE:
                 refs[o] += 1
@@ -818,9 +848,12 @@ def to_turtle(graph: Any) -> str:
     return serialize(graph, "turtle", check=False).decode("utf-8")
 
 
-def _turtle(lines: list[bytes]) -> bytes:
-    """Turtle from sorted, distinct N-Triples lines (emptied once written, to free them)."""
-    blocks = _TurtleWriter(lines).blocks()
+def _turtle(lines: list[bytes], blank_lines: Iterable[bytes] | None = None) -> bytes:
+    """Turtle from sorted, distinct N-Triples lines (emptied once written, to free them).
+
+    ``blank_lines``: see :class:`_TurtleWriter`.
+    """
+    blocks = _TurtleWriter(lines, blank_lines=blank_lines).blocks()
     lines.clear()  # before the join: the lines and the output are not held at once
     # One join, not a join and a concatenation: each copy of a large output costs its size.
     blocks.insert(0, _prefix_block().encode())
@@ -931,12 +964,12 @@ _SPECIAL_LEAD = {b"\xe2": (b"\x80\xa8", b"\x80\xa9"), b"\xc2": None}
 _LANGUAGE_END = re.compile(rb'"@([A-Za-z0-9-]+) \.\n')
 
 
-def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int] | None:
+def _engine_source(source: Any, named: bool) -> tuple[list[bytes], int, set[bytes]] | None:
     """The sorted, distinct N-Triples lines of a ``--store`` graph or (for the triple formats)
-    of ``--data`` files, in bulk from Oxigraph, and how many triples the output must parse back
-    to; None for other sources. The lines are the text :func:`_nt_lines` writes for the same
-    triples: only the lines that need it (blank nodes, typed literals, rare characters) are
-    rewritten term by term.
+    of ``--data`` files, in bulk from Oxigraph, how many triples the output must parse back
+    to, and the lines among them that may hold a blank node; None for other sources. The
+    lines are the text :func:`_nt_lines` writes for the same triples: only the lines that need
+    it (blank nodes, typed literals, rare characters) are rewritten term by term.
     """
     import pyoxigraph as ox
 
@@ -1009,8 +1042,9 @@ def _canonical_integer_at(raw: bytes, at: int) -> bool:
     return raw[opening - 1] == 0x20 and canonical
 
 
-def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
-    """(sorted distinct lines, expected count) from Oxigraph's N-Triples ``raw``."""
+def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int, set[bytes]]:
+    """(sorted distinct lines, expected count, the lines that may hold a blank node) from
+    Oxigraph's N-Triples ``raw``: a line with a blank node is one of the rewritten lines."""
     # Language tags in their conventional case, one pass over the text per tag to change.
     for tag in set(_LANGUAGE_END.findall(raw)):
         fixed = language_tag(tag.decode("ascii")).encode("ascii")
@@ -1042,7 +1076,7 @@ def _engine_lines(raw: bytes, *, merge: bool) -> tuple[list[bytes], int]:
         else _twinned(lines, rewritten)
     ):
         lines = [line for line, _ in itertools.groupby(lines)]
-    return lines, len(lines) if merge else count
+    return lines, len(lines) if merge else count, set(rewritten)
 
 
 def _twinned(lines: list[bytes], probes: list[bytes]) -> bool:
@@ -1471,10 +1505,10 @@ def _engine_format(graph: Any, fmt: str) -> tuple[bytes, int, bool]:
     named = fmt in ("nquads", "trig")
     engine = _engine_source(graph, named)
     if engine is not None:
-        lines, expected = engine
+        lines, expected, blank_lines = engine
         if fmt in ("nt", "nquads"):  # a store's one graph is the default graph
             return _joined(lines), expected, True
-        data = _turtle(lines) if fmt == "turtle" else _trig([(None, lines)])
+        data = _turtle(lines, blank_lines) if fmt == "turtle" else _trig([(None, lines)])
         return data, expected, True
     quads = _quads(graph, named=named)
     expected = _expected_count(graph, quads)
