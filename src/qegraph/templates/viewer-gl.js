@@ -89,8 +89,10 @@
       if (types.indexOf("qe:Dimension") >= 0 || types.indexOf("qe:Characteristic") >= 0) { return 2; }
       return 3;
     }
+    var tiers = {};
+    DATA.nodes.forEach(function (n) { tiers[n.id] = tier(n); });
     return DATA.nodes.slice().sort(function (a, b) {
-      return tier(a) - tier(b) || b.score - a.score || a.id - b.id;
+      return tiers[a.id] - tiers[b.id] || b.score - a.score || a.id - b.id;
     }).map(function (n) { return String(n.id); });
   })();
   var labelWidths = {};           /* text -> width in px at LABEL_SIZE (the font never changes) */
