@@ -1,7 +1,8 @@
 """How long the viewer takes to build and to open, on synthetic concept maps of growing size.
 
 Run: python scripts/bench_viewer.py [--sizes 128,1000,5000,20000] [--browser]
-         [--renderers vis,webgl] [--top 2000]
+         [--renderers vis,webgl] [--top 2000] [--baseline REV] [--floor] [--trace]
+         [--chromium-flags '--use-angle=swiftshader']
      python scripts/bench_viewer.py --build-phases 5000
      python scripts/bench_viewer.py --projection-ab 50000
      python scripts/bench_viewer.py --viz-ab 50000 [--top 2000]
@@ -12,8 +13,13 @@ Each graph has N skos:Concepts with English and Chinese labels, a definition, a 
 shaped like the bundled map; 128 is the bundled map itself. Above 2,000 concepts the page is cut by
 meaning (``top=2000``), as ``qegraph build`` does. Prints the time of ``qegraph.viz`` (projection,
 layouts, page) and the page size; with --browser also, in headless Chromium at 1400x860, the time
-until the page has drawn, the median frame while a mouse drags the map, and how long "only
-contrasts" and the switch to Chinese take until the next frame is drawn.
+until the page has drawn, until a wheel turn sent then is answered by a frame (interactive), the
+median and 95th percentile frame while a mouse drags the map and the page's own work in it, the
+labels drawn, and how long "only contrasts" and the switch to Chinese take until the next frame
+is drawn. --baseline REV times the WebGL page again with the page script of git revision REV
+(before/after in one run); --floor times the drag with the graph emptied (what the canvases cost
+without anything drawn on them); --trace records a Chromium trace of each drag and prints, per
+frame, the JavaScript, the read-back of the WebGL canvases and the GPU process's work.
 """
 
 from __future__ import annotations
@@ -110,34 +116,137 @@ LATENCY = """async (what) => {
 }""".replace("HOOKS", HOOKS)
 
 
-def browser_metrics(path: Path) -> dict[str, float]:
-    """Time to a drawn page, the median frame while a mouse drags the map, and how long a filter
-    and the language switch take until the next frame is drawn."""
+TIMED_DRAG = """() => {
+    const sorted = (xs) => xs.slice().sort((a, b) => a - b);
+    const f = sorted(window.qeFrames), w = sorted(window.qeWork);
+    const at = (xs, q) => xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null;
+    return [at(f, 0.5), at(f, 0.95), at(w, 0.5), (window.__qegraphLabelBoxes || []).length];
+}"""
+ANSWERED = """() => {
+    const hooks = (HOOKS)();
+    window.qeAnswered = false;
+    const tick = () => { hooks.off(tick); window.qeAnswered = true; };
+    hooks.on(tick);
+}""".replace("HOOKS", HOOKS)
+
+
+def _swap_script(path: Path, rev: str) -> Path:
+    """A copy of the WebGL page at ``path`` whose page script is viewer-gl.js as it was at git
+    revision ``rev`` (same data, same sigma): the "before" of a before/after in one run. The
+    script's CSP hash no longer matches, so it is opened with the CSP bypassed."""
+    import subprocess
+
+    import qegraph
+
+    templates = Path(qegraph.__file__).parent / "templates"
+    current = (templates / "viewer-gl.js").read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    before = subprocess.run(
+        ["git", "show", f"{rev}:src/qegraph/templates/viewer-gl.js"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    html = path.read_text(encoding="utf-8")
+    if current not in html:
+        raise SystemExit(f"{path}: the page script is not viewer-gl.js of this tree")
+    out = path.with_name(f"{path.stem}-{rev.replace('/', '_')}.html")
+    out.write_text(html.replace(current, before), encoding="utf-8")
+    return out
+
+
+#: Trace events that say where a frame of the drag goes (summed over the drag, per frame).
+TRACED = {
+    "JavaScript (FunctionCall)": "FunctionCall",
+    "renderer: WebGL canvases read back (GLES2::ReadPixels)": "GLES2::ReadPixels",
+    "GPU process: SwiftShader finishing queued draws (ContextVk::finishImpl)": (
+        "ContextVk::finishImpl"
+    ),
+    "GPU process: software compositing (SoftwareRenderer::DoDrawQuad)": (
+        "SoftwareRenderer::DoDrawQuad"
+    ),
+}
+
+
+def _trace_summary(trace: Path, frames: int) -> None:
+    """Milliseconds per drag frame of each event of TRACED, from a Chromium trace file."""
+    import json
+
+    events = json.loads(trace.read_text(encoding="utf-8"))
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    for label, name in TRACED.items():
+        total = sum(e.get("dur", 0) for e in events if e.get("ph") == "X" and e["name"] == name)
+        print(f"    {label:<74} {total / 1000 / max(frames, 1):7.1f} ms/frame")
+
+
+def browser_metrics(
+    path: Path, flags: list[str] | None = None, empty: bool = False, trace: bool = False
+) -> dict[str, float]:
+    """Time to a drawn page, time to interactive (a wheel turn sent when the page has drawn is
+    answered by a frame), the median and 95th percentile frame while a mouse drags the map,
+    the labels drawn, and how long a filter and the language switch take until the next frame
+    is drawn. ``flags`` are Chromium switches added to the defaults; ``empty`` clears the graph
+    before the drag (the frame time of the page's canvases alone: the floor)."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        *(flags or []),
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page = browser.new_page(viewport={"width": 1400, "height": 860}, bypass_csp=True)
         start = time.perf_counter()
         page.goto(path.resolve().as_uri())
         page.wait_for_selector("body[data-ready=true]", state="attached", timeout=180_000)
         ready = time.perf_counter() - start
         box = page.locator("#qe-network").bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.evaluate(ANSWERED)
+        page.mouse.move(x, y)
+        page.mouse.wheel(0, -100)
+        page.wait_for_function("() => window.qeAnswered", polling=10, timeout=60_000)
+        interactive = time.perf_counter() - start
+        page.wait_for_timeout(800)  # the wheel's zoom glides
+        if empty:
+            page.evaluate("() => window.qegraphViewer.graph.clear()")
+            page.wait_for_timeout(200)
         page.evaluate(RECORD_FRAMES)
+        traced = path.with_suffix(".trace.json")
+        if trace:
+            categories = ["devtools.timeline", "gpu", "viz", "cc", "toplevel", "gpu.angle"]
+            browser.start_tracing(page=page, path=str(traced), categories=categories)
         page.mouse.move(x, y)
         page.mouse.down()
         for step in range(1, 31):
             page.mouse.move(x + step * 10, y + step * 5)
             # Let the page draw between moves, as under a real mouse (sigma draws once a frame).
             page.wait_for_timeout(16)
+        pan, p95, work, _ = page.evaluate(TIMED_DRAG)
+        if trace:
+            browser.stop_tracing()
+            _trace_summary(traced, len(page.evaluate("() => window.qeFrames")))
         page.mouse.up()
-        page.wait_for_timeout(200)
-        pan, work = page.evaluate(STOP_FRAMES)
-        metrics = {w: page.evaluate(LATENCY, w) for w in ("filter", "reset", "language")}
+        page.wait_for_timeout(300)
+        page.evaluate(STOP_FRAMES)
+        labels = page.evaluate(TIMED_DRAG)[3]
+        metrics = {}
+        if not empty:
+            metrics = {w: page.evaluate(LATENCY, w) for w in ("filter", "reset", "language")}
         browser.close()
-    return {"ready": ready, "pan": pan, "work": work, **metrics}
+    return {
+        "ready": ready,
+        "interactive": interactive,
+        "pan": pan,
+        "p95": p95,
+        "work": work,
+        "labels": labels,
+        **metrics,
+    }
 
 
 def projection_ab(n: int) -> None:
@@ -335,6 +444,24 @@ def main() -> None:
         help="instead: time qegraph --data FILE viz --top on N concepts (--repeat runs)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of --viz (median kept)")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time the WebGL page with viewer-gl.js of git revision REV (before/after)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the drag on the WebGL page with its graph emptied (the canvases alone)",
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also record a Chromium trace of each drag and print where its frames go",
+    )
+    parser.add_argument(
+        "--chromium-flags", default="", help="extra Chromium switches, e.g. '--use-gl=swiftshader'"
+    )
     args = parser.parse_args()
     if args.viz:
         print(
@@ -355,14 +482,20 @@ def main() -> None:
         print(f"command: python scripts/bench_viewer.py --build-phases {args.build_phases}")
         build_phases(args.build_phases)
         return
+    flags = args.chromium_flags.split() if args.chromium_flags else []
     print(
         f"command: python scripts/bench_viewer.py --sizes {args.sizes} --renderers "
-        f"{args.renderers} --top {args.top}" + (" --browser" if args.browser else "")
+        f"{args.renderers} --top {args.top}"
+        + (" --browser" if args.browser else "")
+        + (f" --baseline {args.baseline}" if args.baseline else "")
+        + (" --floor" if args.floor else "")
+        + (" --trace" if args.trace else "")
+        + (f" --chromium-flags '{args.chromium_flags}'" if args.chromium_flags else "")
     )
     print(
-        f"{'concepts':>8} {'renderer':>8} {'drawn':>6} {'edges':>7} {'viz (s)':>8} {'page':>8} "
-        f"{'ready (s)':>9} "
-        f"{'pan (ms)':>9} {'work (ms)':>9} {'filter (ms)':>11} {'lang (ms)':>9}"
+        f"{'concepts':>8} {'page':>14} {'drawn':>6} {'edges':>7} {'viz (s)':>8} {'size':>8} "
+        f"{'ready (s)':>9} {'tti (s)':>8} {'pan (ms)':>9} {'p95 (ms)':>9} {'work (ms)':>9} "
+        f"{'labels':>6} {'filter (ms)':>11} {'lang (ms)':>9}"
     )
     folder = Path(tempfile.mkdtemp())
     viz(load(), top=10)  # warm up: imports and templates are not what is measured
@@ -375,21 +508,35 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             path = page.write(folder / f"bench-{n}-{renderer}.html")
             size = f"{len(page.html.encode()) / 1024 / 1024:.1f} MB"
-            cells = [f"{'-':>9}", f"{'-':>9}", f"{'-':>9}", f"{'-':>11}", f"{'-':>9}"]
-            if args.browser:
-                m = browser_metrics(path)
-                cells = [
-                    f"{m['ready']:9.2f}",
-                    f"{m['pan']:9.1f}" if m["pan"] is not None else f"{'-':>9}",
-                    f"{m['work']:9.1f}" if m["work"] is not None else f"{'-':>9}",
-                    f"{m['filter']:11.0f}",
-                    f"{m['language']:9.0f}",
-                ]
-            print(
-                f"{n:>8} {renderer:>8} {page.nodes:>6} {page.edges:>7} {elapsed:8.2f} {size:>8} "
-                + " ".join(cells),
-                flush=True,
-            )
+            # The page, then (WebGL) the same page with the page script of --baseline, then the
+            # floor: the same page with its graph emptied before the drag.
+            runs = [(renderer, path, False)]
+            if renderer == "webgl" and args.baseline:
+                runs.append(
+                    (f"webgl@{args.baseline}"[:14], _swap_script(path, args.baseline), False)
+                )
+            if renderer == "webgl" and args.floor:
+                runs.append(("webgl, empty", path, True))
+            for name, where, empty in runs:
+                cells = ["-"] * 8
+                if args.browser:
+                    m = browser_metrics(where, flags, empty=empty, trace=args.trace)
+                    cells = [
+                        f"{m['ready']:.2f}",
+                        f"{m['interactive']:.2f}",
+                        *(
+                            f"{m[k]:.1f}" if m[k] is not None else "-"
+                            for k in ("pan", "p95", "work")
+                        ),
+                        str(m["labels"]),
+                        *(f"{m[k]:.0f}" if k in m else "-" for k in ("filter", "language")),
+                    ]
+                widths = (9, 8, 9, 9, 9, 6, 11, 9)
+                print(
+                    f"{n:>8} {name:>14} {page.nodes:>6} {page.edges:>7} {elapsed:8.2f} {size:>8} "
+                    + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

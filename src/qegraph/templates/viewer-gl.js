@@ -68,22 +68,143 @@
   });
   computeShown();
 
+  /* ---- labels that never overlap ----------------------------------------------------------
+     sigma's label grid keeps one label per cell but does not look at how long a label is, so
+     long labels of a big map ran into each other. placeLabels replaces sigma's renderLabels
+     (same contract: draw on the labels canvas, fill displayedNodeLabels): it walks the nodes
+     most important first, keeps those on screen whose node is big enough (sigma's rule), and
+     skips a label whose box meets one already drawn in this frame. Forced labels (the
+     selection and its neighbours) always draw and are placed first. */
+  var LABEL_SIZE = 13, LABEL_MIN_NODE = 5;
+  var LABEL_FONT = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Noto Sans', sans-serif";
+  /* Node keys, most important first: both paradigms, the opposes pairs, dimensions and
+     characteristics, then by score (the node's size). */
+  var labelOrder = (function () {
+    var inPair = {};
+    DATA.edges.forEach(function (e) { if (e.opposes) { inPair[e.from] = true; inPair[e.to] = true; } });
+    function tier(n) {
+      var types = [n.type].concat(n.types || []);
+      if (types.indexOf("qe:Paradigm") >= 0) { return 0; }
+      if (inPair[n.id]) { return 1; }
+      if (types.indexOf("qe:Dimension") >= 0 || types.indexOf("qe:Characteristic") >= 0) { return 2; }
+      return 3;
+    }
+    var tiers = {};
+    DATA.nodes.forEach(function (n) { tiers[n.id] = tier(n); });
+    return DATA.nodes.slice().sort(function (a, b) {
+      return tiers[a.id] - tiers[b.id] || b.score - a.score || a.id - b.id;
+    }).map(function (n) { return String(n.id); });
+  })();
+  var labelWidths = {};           /* text -> width in px at LABEL_SIZE (the font never changes) */
+  var LABEL_CELL = 64;
+  /* The box of a label sigma's way draws it, fillText at (x + size + 3, y + LABEL_SIZE / 3):
+     it holds Latin and CJK ascenders and descenders, with a pixel to spare on each side. */
+  function labelBox(x, y, size, width) {
+    return { x0: x + size + 2, y0: y - 0.72 * LABEL_SIZE, x1: x + size + 4 + width,
+      y1: y + 0.62 * LABEL_SIZE };
+  }
+  function placeLabels() {
+    /* `this` is the sigma renderer (the method replaces its renderLabels). */
+    var r = this, cache = r.nodeDataCache, width = r.width, height = r.height;
+    var ctx = r.getCanvases().labels.getContext("2d");
+    ctx.font = "normal " + LABEL_SIZE + "px " + LABEL_FONT;
+    ctx.fillStyle = "#000";
+    var scale = r.scaleSize(1);   /* drawn node size = size x scale (linear in size) */
+    var shown = new Set(), boxes = [], cells = {};
+    function fits(b) {
+      for (var cy = Math.floor(b.y0 / LABEL_CELL); cy <= Math.floor(b.y1 / LABEL_CELL); cy++) {
+        for (var cx = Math.floor(b.x0 / LABEL_CELL); cx <= Math.floor(b.x1 / LABEL_CELL); cx++) {
+          var inCell = cells[cy * 4096 + cx];
+          if (!inCell) { continue; }
+          for (var j = 0; j < inCell.length; j++) {
+            var o = inCell[j];
+            if (b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) { return false; }
+          }
+        }
+      }
+      return true;
+    }
+    function keep(b) {
+      for (var cy = Math.floor(b.y0 / LABEL_CELL); cy <= Math.floor(b.y1 / LABEL_CELL); cy++) {
+        for (var cx = Math.floor(b.x0 / LABEL_CELL); cx <= Math.floor(b.x1 / LABEL_CELL); cx++) {
+          var k = cy * 4096 + cx;
+          (cells[k] || (cells[k] = [])).push(b);
+        }
+      }
+    }
+    function place(key, forced) {
+      var d = cache[key];
+      if (!d || d.hidden || !d.label || shown.has(key) || (!forced && d.forceLabel)) { return; }
+      var size = d.size * scale;
+      if (!forced && size < LABEL_MIN_NODE) { return; }
+      var p = r.framedGraphToViewport(d);
+      /* Off screen (sigma's margins: a label may start left of the view). */
+      if (p.x < -150 || p.x > width + 150 || p.y < -50 || p.y > height + 50) { return; }
+      var w = labelWidths[d.label];
+      if (w === undefined) { w = labelWidths[d.label] = ctx.measureText(d.label).width; }
+      var b = labelBox(p.x, p.y, size, w);
+      if (!forced && !fits(b)) { return; }
+      keep(b);
+      ctx.fillText(d.label, p.x + size + 3, p.y + LABEL_SIZE / 3);
+      shown.add(key);
+      b.id = Number(key); b.label = d.label;
+      boxes.push(b);
+    }
+    if (r.getSetting("renderLabels")) {
+      r.nodesWithForcedLabels.forEach(function (key) { place(key, true); });
+      for (var i = 0; i < labelOrder.length; i++) { place(labelOrder[i], false); }
+    }
+    r.displayedNodeLabels = shown;
+    /* For tests (cheap): the boxes drawn in the last frame, in viewport px. */
+    window.__qegraphLabelBoxes = boxes;
+    return r;
+  }
+  /* Sigma draws every node twice a frame: on screen, and into a hidden picking buffer that
+     says which node is under the mouse. Without a GPU (SwiftShader) the second pass costs about
+     as much as the first; while the map moves nothing is picked (sigma's own test of moving,
+     the one that hides edges), so those frames skip it. The frame drawn when the move ends
+     (sigma draws one to bring the edges back) fills the buffer again. */
+  function skipPickingWhileMoving(r) {
+    var mouse = r.getMouseCaptor();
+    function moving() {
+      return r.getCamera().isAnimated() || mouse.isMoving || mouse.draggedEvents > 0 ||
+        !!mouse.currentWheelDirection;
+    }
+    Object.keys(r.nodePrograms).forEach(function (type) {
+      var outer = r.nodePrograms[type];
+      (outer.programs || [outer]).forEach(function (program) {
+        var render = program.render, pick = program.pickProgram;
+        program.render = function (params) {
+          program.pickProgram = moving() ? null : pick;
+          render.call(program, params);
+          program.pickProgram = pick;
+        };
+      });
+    });
+  }
+  /* The node whose neighbours show their labels too. */
+  function selectedKey() { return current && current.kind === "node" ? String(current.id) : null; }
+
   var renderer = null;
   try {
     renderer = new window.Sigma(graph, container, {
       enableEdgeEvents: true, zIndex: true, defaultEdgeType: "line",
       /* As the vis-network page does on big maps: edges wait while the map moves. */
       hideEdgesOnMove: DATA.edges.length > 1000,
-      labelFont: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Noto Sans', sans-serif",
-      labelSize: 13, labelDensity: 0.5, labelGridCellSize: 90, labelRenderedSizeThreshold: 5,
+      /* Labels wait too while the map moves (a frame without them costs a fraction). */
+      hideLabelsOnMove: DATA.nodes.length > 1000,
+      labelFont: LABEL_FONT, labelSize: LABEL_SIZE, labelRenderedSizeThreshold: LABEL_MIN_NODE,
       nodeReducer: function (key, attrs) {
         var n = byId[key];
         var out = { x: attrs.x, y: attrs.y, size: attrs.size, label: nodeLabel(n),
           color: nodeColor(n) };
         if (!shownNodes[key]) { out.hidden = true; }
-        if (current && current.kind === "node" && String(current.id) === key) {
+        var sel = selectedKey();
+        if (sel === key) {
           out.highlighted = true; out.forceLabel = true; out.zIndex = 2;
           out.size = attrs.size + 3;
+        } else if (sel !== null && !out.hidden && graph.areNeighbors(sel, key)) {
+          out.forceLabel = true;
         }
         return out;
       },
@@ -96,6 +217,10 @@
         return out;
       }
     });
+    renderer.renderLabels = placeLabels;
+    skipPickingWhileMoving(renderer);
+    /* A frame drawn without labels (the map moving) leaves no boxes. */
+    renderer.on("beforeRender", function () { window.__qegraphLabelBoxes = []; });
   } catch (err) {
     /* No WebGL context (hardware acceleration off, or a very old browser): say so and keep
        the rest of the page. */
