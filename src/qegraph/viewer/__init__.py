@@ -1064,6 +1064,8 @@ def _page(
         lang="zh-Hans" if data["lang"] == "zh-Hans" else "en",
         csp=content_security_policy(list(scripts.values()), list(styles.values())),
         data_json=Markup(_json_for_script(data)),
+        # A cut page links to the docs, which say what was cut and how to draw the rest.
+        cut_docs=data["docsHref"] + "#viewer-cut" if data["cut"] and data["docsHref"] else "",
         **inline,
     )
 
