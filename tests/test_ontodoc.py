@@ -214,15 +214,16 @@ def test_docs_show_chinese_definitions_and_the_evidence_kind_of_each_claim(bundl
 def split_pages(bundled_graph):
     """The bundled graph's docs split as a large graph's are, 10 entries a page."""
     import qegraph.ontodoc as ontodoc
+    import qegraph.pagelinks as pagelinks
 
-    size = ontodoc._PAGE_SIZE
-    ontodoc._PAGE_SIZE = 10
+    size = pagelinks.PAGE_SIZE
+    pagelinks.PAGE_SIZE = 10
     try:
         pages = ontodoc.render_docs_pages(bundled_graph, split_at=10)
         pages_hrefs.update(ontodoc.docs_hrefs(bundled_graph, split_at=10))
         return pages
     finally:
-        ontodoc._PAGE_SIZE = size
+        pagelinks.PAGE_SIZE = size
 
 
 pages_hrefs: dict = {}  # docs_hrefs of split_pages, filled by that fixture
@@ -296,18 +297,19 @@ def test_write_docs_splits_above_1000_concepts(tmp_path):
 @pytest.mark.browser
 def test_split_docs_open_and_the_index_reaches_an_entry(chromium, tmp_path, bundled_graph):  # noqa: F811
     import qegraph.ontodoc as ontodoc
+    import qegraph.pagelinks as pagelinks
 
     from .test_browser import ARTIFACTS, Visit
 
-    size = ontodoc._PAGE_SIZE
-    ontodoc._PAGE_SIZE = 10
+    size = pagelinks.PAGE_SIZE
+    pagelinks.PAGE_SIZE = 10
     try:
         folder = tmp_path / "docs"
         folder.mkdir()
         for name, page in ontodoc.render_docs_pages(bundled_graph, split_at=10).items():
             (folder / name).write_text(page, encoding="utf-8")
     finally:
-        ontodoc._PAGE_SIZE = size
+        pagelinks.PAGE_SIZE = size
     v = Visit(chromium, folder / "index.html", fragment="#qe-critical-thinking")
     try:
         # the viewer's link lands on the index entry, whose link opens the concept's page

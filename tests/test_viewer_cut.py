@@ -110,6 +110,10 @@ def test_cut_page_is_the_same_bytes_by_either_route(graphs):
     assert new.nodes == old.nodes == TOP
     assert new.cut == old.cut
     assert new.html == old.html
+    # what the docs are told: the same concepts drawn and left out by either route
+    assert new.drawn == old.drawn and len(new.drawn) == TOP
+    assert new.left_out == old.left_out
+    assert new.drawn | new.left_out == set(project(rdflib_graph).nodes)
 
 
 def test_pagerank_cut_draws_the_same_concepts_by_either_route(graphs):

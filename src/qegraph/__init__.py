@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .loading import load, load_dataset
     from .namespaces import PREFIXES, QE
     from .ontodoc import docs_hrefs, render_docs, render_docs_pages, write_docs
+    from .pagelinks import ViewerKeys
     from .paths import explain_paths, neighbors
     from .pipeline import BuildResult, build
     from .projection import communities, degree, pagerank, project
@@ -116,6 +117,7 @@ _EXPORTS: dict[str, str] = {
     "render_docs_pages": "ontodoc",
     "docs_hrefs": "ontodoc",
     "write_docs": "ontodoc",
+    "ViewerKeys": "pagelinks",
     "BuildResult": "pipeline",
     "build": "pipeline",
 }

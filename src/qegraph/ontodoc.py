@@ -15,7 +15,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import defaultdict
@@ -31,6 +30,14 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from .concepts import curie, source_passages
 from .namespaces import PREFIXES, QE, VANN
+from .pagelinks import (
+    DOCS_SPLIT_AT,
+    DocsLayout,
+    ViewerKeys,
+    content_security_policy,
+    docs_anchor,
+    docs_hrefs,
+)
 
 __all__ = [
     "DOCS_SPLIT_AT",
@@ -42,13 +49,6 @@ __all__ = [
 ]
 
 _UMBRELLA = URIRef(str(QE).rstrip("/"))
-#: Above this many concepts, :func:`write_docs` splits the documentation into pages.
-DOCS_SPLIT_AT = 1000
-#: At most this many concept entries on one page of split documentation.
-_PAGE_SIZE = 400
-_W3C = tuple(
-    PREFIXES[p] for p in ("rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "vann", "sh")
-)
 _MAPPINGS = (
     (SKOS.exactMatch, "exact match", "完全匹配"),
     (SKOS.closeMatch, "close match", "近似匹配"),
@@ -112,9 +112,19 @@ class _Term:
     definition_zh: str = ""
     alt: list[str] = field(default_factory=list)
     badge: str = ""
+    #: For a concept: ``"drawn"`` (linked to the viewer), ``"cut"`` (cut from it) or ``""``.
+    viewer: str = ""
+    #: The viewer's fragment of a drawn concept, or the command that draws a cut one.
+    viewer_ref: str = ""
 
 
-def render_docs(graph: Graph, *, title: str | None = None, viewer_href: str | None = None) -> str:
+def render_docs(
+    graph: Graph,
+    *,
+    title: str | None = None,
+    viewer_href: str | None = None,
+    viewer_keys: ViewerKeys | None = None,
+) -> str:
     """The documentation of ``graph`` as one self-contained HTML page.
 
     Parameters
@@ -126,13 +136,18 @@ def render_docs(graph: Graph, *, title: str | None = None, viewer_href: str | No
     viewer_href:
         Where the viewer page is, relative to this page (``qegraph build`` passes
         ``"../viewer.html"``): each concept then links to its place in the viewer.
+    viewer_keys:
+        What that viewer draws (``qegraph build`` passes its cut): then only a concept it draws
+        links to it; the entry of a concept its cut left out says so, in both languages, with
+        the ``qegraph viz --focus`` command that draws it; and the page says how many were cut.
+        ``None``: every concept links to the viewer.
 
     Returns
     -------
     str
         The page; it has no script, loads nothing, and every ``#anchor`` it links to exists.
     """
-    return _Docs(graph, viewer_href).render(title)["index.html"]
+    return _Docs(graph, viewer_href, viewer_keys=viewer_keys).render(title)["index.html"]
 
 
 def render_docs_pages(
@@ -140,6 +155,7 @@ def render_docs_pages(
     *,
     title: str | None = None,
     viewer_href: str | None = None,
+    viewer_keys: ViewerKeys | None = None,
     split_at: int | None = DOCS_SPLIT_AT,
 ) -> dict[str, str]:
     """The documentation as pages, by file name: ``index.html`` alone (the page of
@@ -150,53 +166,29 @@ def render_docs_pages(
     index page keeps the metadata, classes, properties, sources and the index of every term,
     and each concept's index entry there carries the concept's anchor, so a link to
     ``index.html#ANCHOR`` (the viewer's) still lands on that concept, one click from its entry.
-    Every page has the same style sheet and no script.
+    Every page has the same style sheet and no script. ``viewer_href`` and ``viewer_keys`` are
+    those of :func:`render_docs`.
 
     >>> from qegraph import load
     >>> list(render_docs_pages(load()))
     ['index.html']
     """
-    return _Docs(graph, viewer_href, split_at=split_at).render(title)
-
-
-def docs_hrefs(graph: Graph, *, split_at: int | None = DOCS_SPLIT_AT) -> dict[URIRef, str]:
-    """Where each documented resource's entry is, as ``page#anchor`` relative to the docs folder,
-    for documentation written by :func:`write_docs` with the same ``split_at``.
-
-    >>> from qegraph import load
-    >>> docs_hrefs(load())[QE["critical-thinking"]]
-    'index.html#qe-critical-thinking'
-    """
-    docs = _Docs(graph, split_at=split_at)
-    docs.layout()
-    return {node: f"{docs.pages.get(node, 'index.html')}#{a}" for node, a in docs.anchors.items()}
-
-
-def docs_anchor(node: URIRef) -> str:
-    """The anchor of ``node``'s entry on the documentation page (unless two terms' CURIEs fold to
-    the same text, when the later one gets a suffix); the viewer links to it.
-
-    >>> docs_anchor(QE["critical-thinking"])
-    'qe-critical-thinking'
-    """
-    short = curie(node)
-    if short != str(node):
-        base = re.sub(r"[^A-Za-z0-9_-]+", "-", short.replace(":", "-")).strip("-")
-    else:
-        base = "iri-" + hashlib.sha1(str(node).encode("utf-8")).hexdigest()[:12]
-    if not base or not base[0].isalpha():
-        base = "t-" + base
-    return base
+    return _Docs(graph, viewer_href, split_at=split_at, viewer_keys=viewer_keys).render(title)
 
 
 def write_docs(
-    graph: Graph, out_dir: str | os.PathLike[str], *, viewer_href: str | None = None
+    graph: Graph,
+    out_dir: str | os.PathLike[str],
+    *,
+    viewer_href: str | None = None,
+    viewer_keys: ViewerKeys | None = None,
 ) -> list[Path]:
     """Write the documentation to ``out_dir/index.html`` (atomically) and return the paths;
     above :data:`DOCS_SPLIT_AT` concepts, also the pages of concept entries (see
     :func:`render_docs_pages`).
 
-    ``out_dir`` is created when missing.
+    ``out_dir`` is created when missing; ``viewer_href`` and ``viewer_keys`` are those of
+    :func:`render_docs`.
 
     >>> import tempfile
     >>> from qegraph import load
@@ -207,48 +199,30 @@ def write_docs(
 
     folder = make_folder(out_dir)
     written = []
-    for name, page in render_docs_pages(graph, viewer_href=viewer_href).items():
+    pages = render_docs_pages(graph, viewer_href=viewer_href, viewer_keys=viewer_keys)
+    for name, page in pages.items():
         atomic_write_text(folder / name, page)
         written.append(folder / name)
     return written
 
 
-class _Docs:
+class _Docs(DocsLayout):
+    """The documentation of a graph: the layout of :class:`~qegraph.pagelinks.DocsLayout`, then
+    every entry rendered."""
+
     def __init__(
-        self, graph: Graph, viewer_href: str | None = None, *, split_at: int | None = None
+        self,
+        graph: Graph,
+        viewer_href: str | None = None,
+        *,
+        split_at: int | None = None,
+        viewer_keys: ViewerKeys | None = None,
     ) -> None:
-        self.g = graph
+        super().__init__(graph, split_at=split_at)
         self.viewer_href = viewer_href
-        self.split_at = split_at
-        #: the page of each concept entry when split; everything else is on ``self.home``
-        self.pages: dict[URIRef, str] = {}
-        self.home = ""  # "index.html" when split, so links work from every page
-        self.anchors: dict[URIRef, str] = {}
-        self.used: set[str] = set()
-        self._labels: dict[tuple[URIRef, str], str] = {}
+        self.viewer_keys = viewer_keys if viewer_href else None
 
     # --- names and links ------------------------------------------------------------------
-
-    def label(self, node: Any, lang: str = "en") -> str:
-        key = (node, lang)
-        if key not in self._labels:
-            from .projection import text_label
-
-            self._labels[key] = text_label(self.g, node, lang)
-        return self._labels[key]
-
-    def anchor(self, node: URIRef) -> str:
-        """A stable, unique, HTML-safe id for a documented resource."""
-        found = self.anchors.get(node)
-        if found is not None:
-            return found
-        base = docs_anchor(node)
-        candidate, n = base, 2
-        while candidate in self.used:
-            candidate, n = f"{base}-{n}", n + 1
-        self.used.add(candidate)
-        self.anchors[node] = candidate
-        return candidate
 
     def href(self, node: URIRef) -> str:
         """The link to a documented resource's entry: ``#anchor`` on one page, else
@@ -297,56 +271,6 @@ class _Docs:
                 return self.links(self._list(members))
         return [self.link(node)]
 
-    # --- what is documented ----------------------------------------------------------------
-
-    def _named(self, *classes: URIRef) -> list[URIRef]:
-        found = {
-            s
-            for cls in classes
-            for s in self.g.subjects(RDF.type, cls)
-            if isinstance(s, URIRef) and not str(s).startswith(_W3C)
-        }
-        return sorted(found, key=lambda n: (self.label(n).casefold(), str(n)))
-
-    def layout(self) -> None:
-        """What is documented, every anchor, and (when split) the page of each concept entry."""
-        ontologies = self._named(OWL.Ontology)
-        classes = self._named(OWL.Class, RDFS.Class)
-        object_props = self._named(OWL.ObjectProperty)
-        data_props = [p for p in self._named(OWL.DatatypeProperty) if p not in object_props]
-        annotation_props = self._named(OWL.AnnotationProperty)
-        concepts = [c for c in self._named(SKOS.Concept) if c not in classes]
-        documents = self._named(QE.SourceDocument)
-        passages = self._named(QE.SourcePassage)
-        self.groups = dict(
-            ontologies=ontologies,
-            classes=classes,
-            object_props=object_props,
-            data_props=data_props,
-            annotation_props=annotation_props,
-            concepts=concepts,
-            documents=documents,
-            passages=passages,
-        )
-        # Anchors first, so that every link below knows which targets exist on the page.
-        for group in self.groups.values():
-            for node in group:
-                self.anchor(node)
-        self.concept_groups = self._group_concepts(concepts)
-        if self.split_at is not None and len(concepts) > self.split_at:
-            self.home = "index.html"
-            for group in self.concept_groups:
-                chunks = [
-                    group["nodes"][i : i + _PAGE_SIZE]
-                    for i in range(0, len(group["nodes"]), _PAGE_SIZE)
-                ]
-                group["chunks"] = []
-                for number, chunk in enumerate(chunks, 1):
-                    name = f"{group['anchor']}-{number}.html"
-                    group["chunks"].append((name, chunk))
-                    for node in chunk:
-                        self.pages[node] = name
-
     def render(self, title: str | None) -> dict[str, str]:
         self.layout()
         g = self.g
@@ -394,6 +318,7 @@ class _Docs:
             meta=meta,
             concept_count=len(concepts),
             viewer_href=self.viewer_href,
+            viewer=self._viewer_summary(concepts),
             namespaces=sorted(PREFIXES.items()),
             home=self.home,
             counts={
@@ -590,6 +515,7 @@ class _Docs:
         g = self.g
         term = self._term(node, "concept")
         term.badge = side(g, node)
+        self._viewer_entry(term)
         types = [t for t in g.objects(node, RDF.type) if t not in (OWL.NamedIndividual,)]
         self._row(term, "Type", "类型", self.links(types))
         for prop, en, zh in _HIERARCHY:
@@ -632,6 +558,32 @@ class _Docs:
         self._row(term, "Source passages", "来源段落", found)
         self._defined_by(term)
         return term
+
+    def _viewer_entry(self, term: _Term) -> None:
+        """Whether ``term`` links to the viewer, or says it was cut and how to draw it."""
+        from urllib.parse import quote
+
+        if not self.viewer_href:
+            return
+        keys = self.viewer_keys
+        term.viewer = "drawn" if keys is None else keys.status(term.iri)
+        if term.viewer == "drawn":  # the viewer decodes its fragment, then finds the CURIE
+            term.viewer_ref = quote(term.curie, safe=":/?@!$&'()*+,;=-._~")
+        elif term.viewer == "cut" and keys is not None:
+            term.viewer_ref = keys.focus_command(term.iri)
+
+    def _viewer_summary(self, concepts: list[URIRef]) -> dict[str, str] | None:
+        """How many documented concepts the viewer draws and how many its cut left out."""
+        keys = self.viewer_keys
+        if keys is None or not keys.cut:
+            return None
+        status = [keys.status(node) for node in concepts]
+        return {
+            "drawn": f"{status.count('drawn'):,}",
+            "cut": f"{status.count('cut'):,}",
+            "limit": f"{len(keys.drawn):,}",
+            "concepts": f"{len(concepts):,}",
+        }
 
     def _claims(self, node: URIRef) -> list[dict[str, Any]]:
         g = self.g
@@ -678,35 +630,6 @@ class _Docs:
         file_name = _first(g, doc, QE.fileName) if doc is not None else ""
         number = _first(g, passage, QE.paragraphNumber)
         return f"{file_name or curie(passage)} ¶{number}" if number else file_name or curie(passage)
-
-    def _group_concepts(self, concepts: list[URIRef]) -> list[dict[str, Any]]:
-        """Concepts by their primary class, groups in label order, as on the page."""
-        from .concepts import primary_type
-
-        groups: dict[str, list[URIRef]] = defaultdict(list)
-        group_class: dict[str, URIRef | None] = {}
-        for node in concepts:
-            cls = primary_type(self.g, node)
-            if cls is None:
-                sides = [
-                    c
-                    for c in (QE.QualityEducationElement, QE.ExamOrientedTrait)
-                    if (node, RDF.type, c) in self.g
-                ]
-                cls = sides[0] if sides else None
-            key = self.label(cls) if cls is not None else "concept"
-            group_class[key] = cls
-            groups[key].append(node)
-        return [
-            {
-                "key": key,
-                "cls": group_class[key],
-                "anchor": "concepts-"
-                + (self.anchor(group_class[key]) if group_class[key] is not None else "other"),
-                "nodes": groups[key],
-            }
-            for key in sorted(groups, key=str.casefold)
-        ]
 
     def _concept_groups(self) -> list[dict[str, Any]]:
         passage_index = {
@@ -858,8 +781,6 @@ def _template() -> Any:
 
 def _render_template(**context: Any) -> str:
     from markupsafe import Markup
-
-    from .viewer import content_security_policy
 
     css = _css()
     return _template().render(css=Markup(css), csp=content_security_policy([], [css]), **context)

@@ -218,6 +218,7 @@ def _build_into(graph: Graph, folder: Path) -> BuildResult:
     from .atomic import atomic_write_bytes, atomic_write_text
     from .exporting import serialize
     from .ontodoc import write_docs
+    from .pagelinks import ViewerKeys
     from .validation import validate
     from .viewer import MAX_NODES, viz
 
@@ -251,10 +252,16 @@ def _build_into(graph: Graph, folder: Path) -> BuildResult:
     page = viz(graph, top=MAX_NODES, docs_href="docs/index.html")
     if page.cut:
         result.notes.append(
-            f"The viewer is {page.cut}; draw other parts with qegraph viz --focus CONCEPT."
+            f"The viewer is {page.cut}; draw other parts with qegraph viz --focus CONCEPT "
+            "(each cut concept's docs entry gives the command)."
         )
     write_text("viewer.html", page.html)
-    result.files.extend(write_docs(graph, folder / "docs", viewer_href="../viewer.html"))
+    # The docs share the cut: a concept the viewer draws links to it, a cut one gives the
+    # command that draws it from the build's own Turtle (run in this folder).
+    keys = ViewerKeys(drawn=page.drawn, cut=page.left_out, data="qegraph.ttl")
+    result.files.extend(
+        write_docs(graph, folder / "docs", viewer_href="../viewer.html", viewer_keys=keys)
+    )
 
     result.counts = _counts(graph, analysis.summary, page.nodes, page.edges)
     result.central = [
@@ -311,7 +318,8 @@ def _index_page(graph: Graph, result: BuildResult) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
-    from .viewer import _ontology_title, _template_text, content_security_policy
+    from .pagelinks import content_security_policy
+    from .viewer import _ontology_title, _template_text
 
     css = _template_text("build.css")
     entries = []

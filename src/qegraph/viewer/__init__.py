@@ -27,8 +27,6 @@ True
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html as html_lib
 import json
 import math
@@ -47,6 +45,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from ..concepts import curie, resolve_concept, source_passages
 from ..errors import ConceptLookupError, GraphTooLargeError, InputError
 from ..namespaces import PREFIXES, QE
+from ..pagelinks import DOCS_SPLIT_AT, content_security_policy, docs_anchor, docs_hrefs
 from .layout import FONT as LAYOUT_FONT
 from .layout import LABEL_WIDTH, NARROW_LABEL_WIDTH, contrast_layout
 
@@ -139,6 +138,10 @@ class Viewer:
     edges: int
     #: When the graph was cut to fit: what the page shows, in English (else ``None``).
     cut: str | None = None
+    #: The keys (IRIs) of the concepts the page draws.
+    drawn: frozenset[str] = frozenset()
+    #: The keys of the concepts the cut left out (``viz(focus=...)`` draws each of them).
+    left_out: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         """A short summary: the page itself can be megabytes.
@@ -237,7 +240,7 @@ def viz(
     _check_choice("renderer", renderer, RENDERERS)
     if max_nodes is None:
         max_nodes = MAX_NODES if renderer == "vis" else MAX_WEBGL_NODES
-    data = viewer_data(
+    data, left_out = _viewer_data(
         graph,
         focus=focus,
         depth=depth,
@@ -257,6 +260,8 @@ def viz(
         nodes=len(data["nodes"]),
         edges=len(data["edges"]),
         cut=data["cut"]["en"] if data["cut"] else None,
+        drawn=frozenset(node["iri"] for node in data["nodes"]),
+        left_out=left_out,
     )
 
 
@@ -284,6 +289,38 @@ def viewer_data(
     >>> sorted(data["nodes"][0])[:4]
     ['alt', 'community', 'curie', 'def']
     """
+    return _viewer_data(
+        graph,
+        focus=focus,
+        depth=depth,
+        lang=lang,
+        color_by=color_by,
+        size_by=size_by,
+        top=top,
+        max_nodes=max_nodes,
+        title=title,
+        seed=seed,
+        layout=layout,
+        docs_href=docs_href,
+    )[0]
+
+
+def _viewer_data(
+    graph: Graph,
+    *,
+    focus: str | None,
+    depth: int,
+    lang: str,
+    color_by: str,
+    size_by: str,
+    top: int | None,
+    max_nodes: int,
+    title: str | None,
+    seed: int,
+    layout: str,
+    docs_href: str | None,
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """:func:`viewer_data`, and the keys of the concepts its cut left out."""
     _check_choice("lang", lang, ("en", "zh-Hans"))
     _check_choice("color_by", color_by, COLOR_BY)
     _check_choice("size_by", size_by, SIZE_BY)
@@ -293,16 +330,17 @@ def viewer_data(
     if top is not None and top < 1:
         raise InputError(f"top must be 1 or more, not {top}")
 
-    from ..ontodoc import docs_anchor
     from ..projection import communities, degree, node_key, pagerank, project
 
     fast = _engine_cut(graph, top, size_by) if focus is None and top is not None else None
     focus_key = None
     cut = None
+    left_out: frozenset[str] = frozenset()
     if fast is not None:
         # A big graph in an Oxigraph store: the cut was made on integer edges, and only the
         # concepts it keeps are projected (the same graph, scores and notice as below).
         keep, all_scores, total = fast
+        left_out = frozenset(all_scores).difference(keep)
         G = project(graph, only=keep)
         scores = {n: all_scores[n] for n in G.nodes}
         cut = _cut_notice(len(keep), total)
@@ -323,6 +361,7 @@ def viewer_data(
         if top is not None and top < G.number_of_nodes():
             total = G.number_of_nodes()
             keep = _cut_by_meaning(G, scores, top, focus_key)
+            left_out = frozenset(G.nodes).difference(keep)
             G = _restrict(G, keep)
             scores = {n: scores[n] for n in G.nodes}
             cut = _cut_notice(len(keep), total)
@@ -432,7 +471,7 @@ def viewer_data(
             axes[axis["key"]] = axis
         edges.append(edge)
 
-    return {
+    data = {
         "title": title or _ontology_title(graph),
         "titleZh": title or _ontology_title(graph, "zh-Hans"),
         "lang": lang,
@@ -460,6 +499,7 @@ def viewer_data(
         "font": LAYOUT_FONT,
         "labelWidth": LABEL_WIDTH,
     }
+    return data, left_out
 
 
 #: Types whose concepts a cut keeps before ranking the rest by centrality.
@@ -468,7 +508,7 @@ _KEEP_TYPES = frozenset({"qe:Paradigm", "qe:Dimension", "qe:Characteristic"})
 
 def _docs_pages(graph: Graph, docs_href: str) -> dict[str, str]:
     """Where the concept entries are that are not on the page ``docs_href`` names, as
-    ``page#anchor`` relative to the viewer: above :data:`~qegraph.ontodoc.DOCS_SPLIT_AT`
+    ``page#anchor`` relative to the viewer: above :data:`~qegraph.pagelinks.DOCS_SPLIT_AT`
     concepts the documentation is split and each entry is on a page of its own group, so the
     viewer links straight to it.
 
@@ -476,8 +516,6 @@ def _docs_pages(graph: Graph, docs_href: str) -> dict[str, str]:
     >>> _docs_pages(load(), "docs/index.html")
     {}
     """
-    from ..ontodoc import DOCS_SPLIT_AT, docs_hrefs
-
     concepts = set(graph.subjects(RDF.type, SKOS.Concept))
     if len(concepts) <= DOCS_SPLIT_AT:  # one page: the anchor alone finds the entry
         return {}
@@ -1006,21 +1044,6 @@ def _page_script(name: str) -> str:
     return "".join(_template_text(part) for part in (*shared, name))
 
 
-def _csp_hash(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-def content_security_policy(scripts: list[str], styles: list[str]) -> str:
-    """A policy that allows exactly the given inline scripts and styles, and no request at all."""
-    script_src = " ".join(_csp_hash(s) for s in scripts) or "'none'"
-    style_src = " ".join(_csp_hash(s) for s in styles) or "'none'"
-    return (
-        f"default-src 'none'; script-src {script_src}; style-src {style_src}; img-src data:; "
-        "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
-    )
-
-
 def _page(
     template: str, data: dict[str, Any], scripts: dict[str, str], styles: dict[str, str]
 ) -> str:
@@ -1041,6 +1064,8 @@ def _page(
         lang="zh-Hans" if data["lang"] == "zh-Hans" else "en",
         csp=content_security_policy(list(scripts.values()), list(styles.values())),
         data_json=Markup(_json_for_script(data)),
+        # A cut page links to the docs, which say what was cut and how to draw the rest.
+        cut_docs=data["docsHref"] + "#viewer-cut" if data["cut"] and data["docsHref"] else "",
         **inline,
     )
 
