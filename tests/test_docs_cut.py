@@ -109,6 +109,16 @@ def test_a_kept_concept_links_to_the_viewer_and_a_cut_one_gives_the_command(
     assert f"未绘制的 {len(cut_keys.cut)} 个概念" in summary
 
 
+@pytest.mark.parametrize("renderer", ["vis", "webgl"])
+def test_a_cut_page_of_either_renderer_links_to_the_docs_note_on_what_was_cut(
+    hostile_graph, renderer
+):
+    cut = viz(hostile_graph, top=5, renderer=renderer, docs_href="docs/index.html").html
+    assert cut.count('<a class="qe-cut-docs" href="docs/index.html#viewer-cut">') == 1
+    whole = viz(hostile_graph, renderer=renderer, docs_href="docs/index.html").html
+    assert "qe-cut-docs" not in whole
+
+
 def _concepts(graph):
     from rdflib.namespace import RDF, SKOS
 
