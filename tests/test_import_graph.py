@@ -77,3 +77,65 @@ def test_every_name_imported_from_qegraph_exists():
                 if not hasattr(target, alias.name) and not _exists(f"{name}.{alias.name}"):
                     missing.append(f"{module}:{node.lineno}: {name}.{alias.name}")
     assert missing == []
+
+
+# --- function-level imports too (issue 16) -------------------------------------------------
+
+#: Modules whose lazy imports once went round in a circle (oxstore -> formatting -> sparql ->
+#: oxstore, formatting -> exporting -> loading -> oxrdf -> oxstore...): the query-text and
+#: result-text pieces both sides used moved down to qegraph.querytext and qegraph.results.
+DECYCLED = {
+    "qegraph.sparql",
+    "qegraph.oxstore",
+    "qegraph.formatting",
+    "qegraph.results",
+    "qegraph.querytext",
+    "qegraph.exporting",
+    "qegraph.loading",
+    "qegraph.oxrdf",
+}
+
+
+def full_import_graph() -> nx.DiGraph:
+    """Every ``from qegraph... import`` and ``from . import``, inside functions too."""
+    graph = nx.DiGraph()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module(path)
+        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+        graph.add_node(module)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif node.module and node.module.split(".")[0] == "qegraph":
+                target = node.module
+            else:
+                continue
+            submodules = [f"{target}.{alias.name}" for alias in node.names]
+            for name in [s for s in submodules if _exists(s)] or [target]:
+                if name != module:
+                    graph.add_edge(module, name)
+    return graph
+
+
+def _cycles_through(graph: nx.DiGraph, modules: set[str]) -> list[list[str]]:
+    return [
+        sorted(component)
+        for component in nx.strongly_connected_components(graph)
+        if len(component) > 1 and component & modules
+    ]
+
+
+def test_query_modules_import_each_other_one_way_even_inside_functions():
+    graph = full_import_graph()
+    assert graph.has_edge("qegraph.oxstore", "qegraph.results")  # lazy imports are counted
+    assert graph.has_edge("qegraph.sparql", "qegraph.oxstore")
+    assert _cycles_through(graph, DECYCLED) == []
+
+
+def test_the_function_level_check_finds_a_lazy_cycle():
+    graph = full_import_graph()
+    graph.add_edge("qegraph.oxstore", "qegraph.sparql")  # what oxstore.answer once imported
+    assert _cycles_through(graph, DECYCLED) == [["qegraph.oxstore", "qegraph.sparql"]]

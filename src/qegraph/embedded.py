@@ -59,7 +59,7 @@ def answer(
 
     from .cache import cache_key, open_cached, save_later
     from .oxstore import answer_from, answerable
-    from .sparql import query_text
+    from .querytext import query_text
 
     files = list(files)
     source = query_text(text)
