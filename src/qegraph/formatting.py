@@ -41,6 +41,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
     "answer",
+    "answer_in_format",
     "check_format",
     "display_width",
     "render_boolean",
@@ -104,6 +105,38 @@ def answer(
     >>> print(answer(load(), "ASK { ?p qe:opposes ?q }", fmt="json"), end="")
     {"head": {}, "boolean": true}
     """
+    return answer_in_format(
+        graph,
+        text,
+        params=params,
+        reason=reason,
+        allow_network=allow_network,
+        timeout=timeout,
+        fmt=fmt,
+        lang=lang,
+        terminal=terminal,
+    )[0]
+
+
+def answer_in_format(
+    graph: Graph,
+    text: str,
+    *,
+    params: tuple[str, ...] | list[str] = (),
+    reason: bool = False,
+    allow_network: bool = False,
+    timeout: float | None = None,
+    fmt: str | None = None,
+    lang: str = "en",
+    terminal: bool = False,
+) -> tuple[str, str]:
+    """:func:`answer` and the format it chose (``fmt``, or the default for the query's form):
+    ``qegraph query --output-dir`` names the answer's file after it.
+
+    >>> from qegraph import load
+    >>> answer_in_format(load(), "CONSTRUCT WHERE { qe:quality-education a ?c }")[1]
+    'turtle'
+    """
     from .concepts import label_language
     from .querytext import query_text
     from .sparql import bind_params, prepare_query, run_query
@@ -121,4 +154,8 @@ def answer(
         allow_network=allow_network,
         timeout=timeout,
     )
-    return render_result(result, fmt, lang=lang, terminal=terminal)
+    if prepared.kind in ("CONSTRUCT", "DESCRIBE"):
+        chosen = fmt or "turtle"
+    else:
+        chosen = fmt or ("table" if terminal else "csv")
+    return render_result(result, fmt, lang=lang, terminal=terminal), chosen
