@@ -651,6 +651,13 @@ def load_tables(res: dict, level: str) -> list[str]:
             f"{', '.join(res['skipped'])}; nor the Turtle export.",
         ]
     big = triples >= TARGET_TRIPLES
+
+    def peer_verdict(ratio: float) -> str:
+        if not big:
+            return ""
+        met = "met" if ratio <= PYOXIGRAPH_TARGET else "MISSED"
+        return f" (target <= {PYOXIGRAPH_TARGET:g}x: {met})"
+
     clauses = []
     if "store" in totals and "rdflib" in totals:
         speedup = totals["rdflib"] / totals["store"]
@@ -658,23 +665,13 @@ def load_tables(res: dict, level: str) -> list[str]:
         clauses.append(f"is **{speedup:.1f}x** faster than rdflib directly{verdict}")
     if "store" in totals and "pyoxigraph" in totals:
         ratio = totals["store"] / totals["pyoxigraph"]
-        verdict = (
-            f" (target <= {PYOXIGRAPH_TARGET:g}x: "
-            f"{'met' if ratio <= PYOXIGRAPH_TARGET else 'MISSED'})"
-            if big
-            else ""
-        )
+        verdict = peer_verdict(ratio)
         clauses.append(f"takes **{ratio:.2f}x** the time of pyoxigraph directly on disk{verdict}")
     if clauses:
         lines += ["", f"qegraph --store {' and '.join(clauses)}."]
     if "store_one" in totals and "pyoxigraph" in totals:
         ratio = totals["store_one"] / totals["pyoxigraph"]
-        verdict = (
-            f" (target <= {PYOXIGRAPH_TARGET:g}x: "
-            f"{'met' if ratio <= PYOXIGRAPH_TARGET else 'MISSED'})"
-            if big
-            else ""
-        )
+        verdict = peer_verdict(ratio)
         lines += [
             "",
             f"With the {len(QUERIES)} queries in one command (`qegraph --store S query -f a.rq "

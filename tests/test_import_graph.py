@@ -25,12 +25,18 @@ def _exists(name: str) -> bool:
 
 
 def import_time_graph() -> nx.DiGraph:
+    return _import_graph(lazy=False)
+
+
+def _import_graph(*, lazy: bool) -> nx.DiGraph:
+    """Edges module -> qegraph module it imports: at module level, or anywhere when ``lazy``."""
     graph = nx.DiGraph()
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module(path)
         package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
         graph.add_node(module)
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree) if lazy else tree.body:
             if not isinstance(node, ast.ImportFrom):
                 continue
             if node.level:
@@ -42,7 +48,8 @@ def import_time_graph() -> nx.DiGraph:
                 continue
             submodules = [f"{target}.{alias.name}" for alias in node.names]
             for name in [s for s in submodules if _exists(s)] or [target]:
-                graph.add_edge(module, name)
+                if name != module or not lazy:
+                    graph.add_edge(module, name)
     return graph
 
 
@@ -98,26 +105,7 @@ DECYCLED = {
 
 def full_import_graph() -> nx.DiGraph:
     """Every ``from qegraph... import`` and ``from . import``, inside functions too."""
-    graph = nx.DiGraph()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module(path)
-        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
-        graph.add_node(module)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.ImportFrom):
-                continue
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            elif node.module and node.module.split(".")[0] == "qegraph":
-                target = node.module
-            else:
-                continue
-            submodules = [f"{target}.{alias.name}" for alias in node.names]
-            for name in [s for s in submodules if _exists(s)] or [target]:
-                if name != module:
-                    graph.add_edge(module, name)
-    return graph
+    return _import_graph(lazy=True)
 
 
 def _cycles_through(graph: nx.DiGraph, modules: set[str]) -> list[list[str]]:
