@@ -321,8 +321,6 @@ def run_queries(
         if folder.exists() and not folder.is_dir():
             raise InputError(f"--output-dir {folder} is a file, not a folder")
         folder.mkdir(parents=True, exist_ok=True)
-    from .atomic import atomic_write_text
-
     written: list[Path] = []
     for index, query in enumerate(queries):
         try:
@@ -339,6 +337,8 @@ def run_queries(
                 echo(("\n" if index else "") + f"==> {query.name} <==\n")
             echo(found.text)
             continue
+        from .atomic import atomic_write_text
+
         atomic_write_text(target, found.text)
         written.append(target)
         if note is not None:
