@@ -405,7 +405,7 @@ def query(
 
     The standard prefixes (qe, rdf, rdfs, owl, xsd, skos, prov, dcterms...) are pre-bound; a
     PREFIX in the query wins. SERVICE, LOAD and updates are refused. Several queries run in one
-    command (the store or files opened once), in the order TEXT, -f, --name; the first that
+    command (the store or files opened once): each -f in turn, then each --name; the first that
     fails stops the command with its exit code, and the answers before it stay written.
     """
     from .querying import QueryRunner, query_inputs, run_queries
