@@ -194,7 +194,7 @@ def test_syntax_error_exits_2_without_traceback(runner, fixtures) -> None:
 def test_query_needs_exactly_one_source(runner, fixtures) -> None:
     none = runner.invoke(cli.main, ["query"])
     both = runner.invoke(cli.main, ["query", "ASK {}", "--name", "CQ-01"])
-    message = "Error: give the query as TEXT, -f FILE or --name CQ-NN (exactly one)\n"
+    message = "Error: give the query as TEXT, or as -f FILE and --name CQ-NN (repeatable)\n"
     assert (none.exit_code, none.output) == (2, message)
     assert (both.exit_code, both.output) == (2, message)
 

@@ -1,7 +1,10 @@
-"""qegraph's modules import each other without a cycle at import time.
+"""qegraph's modules import each other one way: no cycle at import time, and none through
+function-level (lazy) imports either.
 
-Function-level (lazy) imports are left out: they run when the function does, after every module
-has loaded, and they keep heavy packages off the import path.
+Lazy imports keep heavy packages off the import path, but a cycle through them still ties two
+modules together: neither can be understood or tested without the other, and a name moved in one
+breaks the other only when the function runs. Imports under ``if TYPE_CHECKING:`` never run and
+are left out.
 """
 
 from __future__ import annotations
@@ -24,38 +27,106 @@ def _exists(name: str) -> bool:
     return where.with_suffix(".py").exists() or (where / "__init__.py").exists()
 
 
-def import_time_graph() -> nx.DiGraph:
+def _type_checking_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _statements(tree: ast.Module, lazy: bool) -> list[ast.stmt]:
+    """The module's top-level statements, or (``lazy``) every statement that can run."""
+    if not lazy:
+        return list(tree.body)
+    found: list[ast.stmt] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        for child in ast.iter_child_nodes(todo.pop()):
+            if not _type_checking_only(child):
+                if isinstance(child, ast.stmt):
+                    found.append(child)
+                todo.append(child)
+    return found
+
+
+def imports(path: Path, *, lazy: bool, module: str | None = None) -> set[str]:
+    """The qegraph modules the file at ``path`` imports: at module level, or anywhere (``lazy``)."""
+    module = module or _module(path)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in _statements(ast.parse(path.read_text(encoding="utf-8")), lazy):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "qegraph")
+            continue
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+            target = ".".join(base + ([node.module] if node.module else []))
+        elif node.module and node.module.split(".")[0] == "qegraph":
+            target = node.module
+        else:
+            continue
+        submodules = [f"{target}.{alias.name}" for alias in node.names]
+        found.update([s for s in submodules if _exists(s)] or [target])
+    found.discard(module)
+    return found
+
+
+def import_graph(*, lazy: bool) -> nx.DiGraph:
+    """Edges module -> qegraph module it imports (at module level, or anywhere when ``lazy``)."""
     graph = nx.DiGraph()
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module(path)
-        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
         graph.add_node(module)
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if not isinstance(node, ast.ImportFrom):
-                continue
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            elif node.module and node.module.split(".")[0] == "qegraph":
-                target = node.module
-            else:
-                continue
-            submodules = [f"{target}.{alias.name}" for alias in node.names]
-            for name in [s for s in submodules if _exists(s)] or [target]:
-                graph.add_edge(module, name)
+        graph.add_edges_from((module, target) for target in imports(path, lazy=lazy))
     return graph
 
 
 def test_no_import_cycle_at_import_time():
-    graph = import_time_graph()
+    graph = import_graph(lazy=False)
     assert graph.number_of_edges() > 20  # the walk really found the package's imports
     assert list(nx.simple_cycles(graph)) == []
 
 
-def test_the_check_finds_a_cycle_when_there_is_one():
-    graph = import_time_graph()
+def test_no_import_cycle_even_through_imports_inside_functions():
+    graph = import_graph(lazy=True)
+    # lazy imports are counted: each of these is made inside a function only
+    assert graph.has_edge("qegraph.analysis", "qegraph.scores")
+    assert graph.has_edge("qegraph.projection", "qegraph.engine_projection")
+    assert graph.has_edge("qegraph.sparql", "qegraph.oxstore")
+    # what pairs of modules once took from each other lives in small modules below both
+    assert graph.has_edge("qegraph.ontodoc", "qegraph.pagelinks")
+    assert graph.has_edge("qegraph.viewer", "qegraph.pagelinks")
+    assert graph.has_edge("qegraph.oxstore", "qegraph.results")
+    assert graph.has_edge("qegraph.engine_projection", "qegraph.concepts")
+    cycles = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    assert cycles == []
+
+
+def test_the_checks_find_a_cycle_when_there_is_one():
+    graph = import_graph(lazy=False)
     graph.add_edge("qegraph.errors", "qegraph.loading")  # loading imports errors at import time
     assert list(nx.simple_cycles(graph))
+    graph = import_graph(lazy=True)
+    graph.add_edge("qegraph.oxstore", "qegraph.sparql")  # what oxstore once imported lazily
+    assert any(len(c) > 1 for c in nx.strongly_connected_components(graph))
+
+
+def test_the_walk_sees_an_import_inside_a_function_but_not_one_for_type_checking(tmp_path):
+    module = PACKAGE / "ontodoc.py"
+    assert "qegraph.viewer" not in imports(module, lazy=True)
+    copy = tmp_path / "ontodoc.py"
+    copy.write_text(
+        module.read_text(encoding="utf-8")
+        + "\n\ndef _late():\n    from .viewer import viz\n\n    return viz\n",
+        encoding="utf-8",
+    )
+    assert "qegraph.viewer" in imports(copy, lazy=True, module="qegraph.ontodoc")
+    assert "qegraph.viewer" not in imports(copy, lazy=False, module="qegraph.ontodoc")
+    typing_only = tmp_path / "typed.py"
+    typing_only.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .viewer import viz\n",
+        encoding="utf-8",
+    )
+    assert imports(typing_only, lazy=True, module="qegraph.typed") == set()
 
 
 def test_every_name_imported_from_qegraph_exists():
@@ -77,65 +148,3 @@ def test_every_name_imported_from_qegraph_exists():
                 if not hasattr(target, alias.name) and not _exists(f"{name}.{alias.name}"):
                     missing.append(f"{module}:{node.lineno}: {name}.{alias.name}")
     assert missing == []
-
-
-def all_imports(module_path: Path, module: str | None = None) -> set[str]:
-    """Every qegraph module the file ``module_path`` (the module named ``module``, by default
-    the one at that place in the package) imports, function-level (lazy) imports included."""
-    module = module or _module(module_path)
-    package = module if module_path.name == "__init__.py" else module.rsplit(".", 1)[0]
-    found = set()
-    for node in ast.walk(ast.parse(module_path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-            target = ".".join(base + ([node.module] if node.module else []))
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("qegraph"):
-            target = node.module or ""
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith("qegraph."))
-            continue
-        else:
-            continue
-        submodules = [f"{target}.{alias.name}" for alias in node.names]
-        found.update([s for s in submodules if _exists(s)] or [target])
-    return found
-
-
-#: Modules that must not import each other even inside functions: the docs and the viewer link
-#: to each other through qegraph.pagelinks (a lazy cycle hides until a function runs, and makes
-#: either module impossible to understand or test without the other).
-NO_LAZY_CYCLE = ("qegraph.ontodoc", "qegraph.viewer", "qegraph.pagelinks")
-
-
-def lazy_graph(modules: tuple[str, ...] = NO_LAZY_CYCLE) -> nx.DiGraph:
-    """The import-time graph plus every import, lazy ones included, of ``modules``."""
-    graph = import_time_graph()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if _module(path) in modules:
-            graph.add_edges_from((_module(path), target) for target in all_imports(path))
-    return graph
-
-
-def test_ontodoc_and_viewer_do_not_import_each_other_even_lazily():
-    graph = lazy_graph()
-    assert graph.has_edge("qegraph.pipeline", "qegraph.errors")  # the import-time graph is in
-    cycles = [c for c in nx.simple_cycles(graph) if set(c) & set(NO_LAZY_CYCLE)]
-    assert cycles == []
-    assert not nx.has_path(graph, "qegraph.ontodoc", "qegraph.viewer")
-    assert not nx.has_path(graph, "qegraph.viewer", "qegraph.ontodoc")
-    # what both need comes from the small shared module
-    assert graph.has_edge("qegraph.ontodoc", "qegraph.pagelinks")
-    assert graph.has_edge("qegraph.viewer", "qegraph.pagelinks")
-
-
-def test_the_lazy_check_finds_a_function_level_import(tmp_path):
-    """The walk sees an import inside a function, as ontodoc's import of the viewer was."""
-    module = PACKAGE / "ontodoc.py"
-    assert "qegraph.viewer" not in all_imports(module)
-    copy = tmp_path / "ontodoc.py"
-    copy.write_text(
-        module.read_text(encoding="utf-8")
-        + "\n\ndef _late():\n    from .viewer import viz\n\n    return viz\n",
-        encoding="utf-8",
-    )
-    assert "qegraph.viewer" in all_imports(copy, "qegraph.ontodoc")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ._version import __version__
 from .errors import EXIT_INTERRUPTED, QegraphError
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ _LANG_CHOICE = click.Choice(["en", "zh-Hans"], case_sensitive=False)
     is_flag=True,
     help="Neither read nor write the parse cache of --data files (see `query`).",
 )
-@click.version_option(package_name="qegraph", prog_name="qegraph")
+@click.version_option(__version__, prog_name="qegraph")
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -325,12 +326,19 @@ EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", 
 @click.option(
     "-f",
     "--file",
-    "query_file",
+    "query_files",
+    multiple=True,
     type=click.Path(dir_okay=False),
-    default=None,
-    help="Read the query from FILE (`-` for standard input).",
+    metavar="FILE",
+    help="Read a query from FILE (`-` for standard input; repeatable).",
 )
-@click.option("--name", metavar="CQ-NN", default=None, help="Run a named query (see `queries`).")
+@click.option(
+    "--name",
+    "names",
+    multiple=True,
+    metavar="CQ-NN",
+    help="Run a named query (see `queries`; repeatable).",
+)
 @click.option(
     "--param",
     "params",
@@ -367,15 +375,23 @@ EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", 
     default=30.0,
     show_default=True,
     type=click.FloatRange(min=0),
-    help="Stop the query after SECONDS (0: no limit).",
+    help="Stop each query after SECONDS (0: no limit).",
 )
 @output_option
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Write each query's answer to DIR/NAME.EXT (atomically), named after its file or "
+    "CQ-NN, EXT after the format.",
+)
 @pass_session
 def query(
     session: Session,
     text: str | None,
-    query_file: str | None,
-    name: str | None,
+    query_files: tuple[str, ...],
+    names: tuple[str, ...],
     params: tuple[str, ...],
     fmt: str | None,
     lang: str,
@@ -383,91 +399,40 @@ def query(
     allow_network: bool,
     timeout: float,
     output: str | None,
+    output_dir: str | None,
 ) -> None:
-    """Run a SPARQL query: TEXT, -f FILE or --name CQ-NN (exactly one).
+    """Run SPARQL queries: TEXT, or one or more -f FILE and --name CQ-NN.
 
     The standard prefixes (qe, rdf, rdfs, owl, xsd, skos, prov, dcterms...) are pre-bound; a
-    PREFIX in the query wins. SERVICE, LOAD and updates are refused.
+    PREFIX in the query wins. SERVICE, LOAD and updates are refused. Several queries run in one
+    command (the store or files opened once): each -f in turn, then each --name; the first that
+    fails stops the command with its exit code, and the answers before it stay written.
     """
-    from .errors import QueryError
-    from .formatting import answer
+    from .querying import QueryRunner, query_inputs, run_queries
 
-    given = [g for g in (text, query_file, name) if g is not None]
-    if len(given) != 1:
-        raise QueryError("give the query as TEXT, -f FILE or --name CQ-NN (exactly one)")
-    if query_file is not None:
-        text = _read_query_file(query_file)
-    elif name is not None:
-        from .sparql import named_query
-
-        text = named_query(name).text
-    assert text is not None
-    source = text if query_file is None and name is None else _literal_query(text)
-    terminal = output is None and sys.stdout.isatty()
-    try:
-        result = None
-        if session.store and not (session.data or params or reason):
-            from .oxstore import answer as answer_from_store
-
-            # Most store queries need no rdflib at all; None hands the rest to the full path.
-            result = answer_from_store(
-                session.store,
-                source,
-                graph_iri=session.graph_iri,
-                fmt=fmt,
-                lang=lang,
-                timeout=timeout or None,
-                terminal=terminal,
-            )
-        elif not (session.store or session.endpoint or params or reason):
-            from .embedded import answer as answer_embedded
-
-            # The embedded default: Oxigraph in memory (or the parse cache), no rdflib either.
-            result = answer_embedded(
-                session.data,
-                source,
-                fmt=fmt,
-                lang=lang,
-                timeout=timeout or None,
-                terminal=terminal,
-                use_cache=session.cache,
-            )
-        if result is None:
-            result = answer(
-                session.graph(),
-                source,
-                params=params,
-                reason=reason,
-                allow_network=allow_network,
-                timeout=timeout or None,
-                fmt=fmt,
-                lang=lang,
-                terminal=terminal,
-            )
-    except QueryError as err:
-        if query_file in (None, "-"):
-            raise
-        raise QueryError(f"{query_file}: {err}") from None  # name the file (issue 4)
-    _emit(result, output)
-
-
-def _literal_query(text: str) -> str:
-    """Query text that `answer` must not read as a file name or CQ-NN."""
-    return text if "\n" in text or not text.strip().endswith(".rq") else text + "\n"
-
-
-def _read_query_file(path: str) -> str:
-    from .errors import QueryError
-
-    if path == "-":
-        return sys.stdin.read()  # click.get_text_stream is deprecated in click 8.2+
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise QueryError(f"{path}: no such query file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise QueryError(f"{path}: cannot read the query file ({err})") from None
+    runner = QueryRunner(
+        store=session.store,
+        endpoint=session.endpoint,
+        data=session.data,
+        graph_iri=session.graph_iri,
+        use_cache=session.cache,
+        params=params,
+        reason=reason,
+        allow_network=allow_network,
+        timeout=timeout,
+        fmt=fmt,
+        lang=lang,
+        terminal=output is None and output_dir is None and sys.stdout.isatty(),
+        graph=session.graph,
+    )
+    run_queries(
+        query_inputs(text, query_files, names),
+        runner,
+        output=output,
+        output_dir=output_dir,
+        echo=lambda answer: click.echo(answer, nl=not answer.endswith("\n")),
+        note=lambda message: click.echo(message, err=True),
+    )
 
 
 @main.command()
@@ -476,7 +441,7 @@ def _read_query_file(path: str) -> str:
 )
 def queries(fmt: str) -> None:
     """List the named queries (competency questions) with their question."""
-    from .sparql import named_queries
+    from .querytext import named_queries
 
     found = named_queries()
     if fmt == "json":

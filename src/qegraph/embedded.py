@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-__all__ = ["answer"]
+__all__ = ["answer", "open_engine"]
 
 
 def answer(
@@ -55,16 +56,43 @@ def answer(
     QueryTimeoutError
         The query ran past ``timeout``; it was stopped.
     """
-    import pyoxigraph as ox
-
-    from .cache import cache_key, open_cached, save_later
     from .oxstore import answer_from, answerable
-    from .sparql import query_text
+    from .querytext import query_text
 
-    files = list(files)
     source = query_text(text)
     if not answerable(source, fmt):
         return None
+    opened = open_engine(files, use_cache=use_cache)
+    if opened is None:
+        return None  # literals Oxigraph would rewrite (1.0 as 1): rdflib answers as before
+    store, where, save = opened
+    # None: an error the full path words, or a cache entry that broke while read.
+    found = answer_from(
+        store, where, source, fmt=fmt, lang=lang, timeout=timeout, terminal=terminal
+    )
+    if save is not None:
+        save()
+    return found
+
+
+def open_engine(
+    files: Iterable[str | os.PathLike[str]], *, use_cache: bool = True
+) -> tuple[Any, Any, Callable[[], None] | None] | None:
+    """The in-memory Oxigraph store of the bundled ontology plus ``files``, the graph to query
+    in it, and what writes it to the parse cache (call it once the first answer is out, so that
+    writing does not delay it; None for a store read from the cache). None when Oxigraph would
+    not answer as rdflib does (see the module docstring). Several queries share one store:
+    ``qegraph query -f a.rq -f b.rq`` parses once.
+
+    >>> store, where, _save = open_engine([], use_cache=False)
+    >>> len(store) > 1000
+    True
+    """
+    import pyoxigraph as ox
+
+    from .cache import cache_key, open_cached, save_later
+
+    files = list(files)
     where = ox.DefaultGraph()
     key = cache_key(files) if use_cache else None
     if key is not None:
@@ -73,20 +101,13 @@ def answer(
             store, warned = cached
             for message in warned:
                 _warn_again(message)
-            found = answer_from(
-                store, where, source, fmt=fmt, lang=lang, timeout=timeout, terminal=terminal
-            )
-            # None: an error the full path words, or an entry that broke while read.
-            return found
+            return store, where, None
     store, faithful, warned = _parse(files)
     if not faithful:
-        return None  # literals Oxigraph would rewrite (1.0 as 1): rdflib answers as before
-    found = answer_from(
-        store, where, source, fmt=fmt, lang=lang, timeout=timeout, terminal=terminal
-    )
-    if key is not None:
-        save_later(store, key, files, warned)
-    return found
+        return None
+    if key is None:
+        return store, where, None
+    return store, where, lambda: save_later(store, key, files, warned)
 
 
 def _parse(files: list[str | os.PathLike[str]]) -> tuple[object, bool, list[str]]:

@@ -72,7 +72,7 @@ def answerable(text: str, fmt: str | None = None) -> bool:
     >>> answerable("SELECT * WHERE { ?s ?p ?o }"), answerable("SELECT * FROM <x:g> { ?s ?p ?o }")
     (True, False)
     """
-    from .formatting import RESULT_FORMATS
+    from .results import RESULT_FORMATS
 
     code = _COMMENT_LINE.sub("", text)
     return (
@@ -133,7 +133,7 @@ def answer(
     QueryTimeoutError
         The query ran past ``timeout``; it was stopped.
     """
-    from .sparql import query_text
+    from .querytext import query_text
 
     source = query_text(text)
     if not answerable(source, fmt):
@@ -176,7 +176,7 @@ def answer_from(
         return None  # the full path runs it again and reports the error in its own words
     import pyoxigraph as ox
 
-    from .formatting import render_boolean, render_solutions
+    from .results import render_boolean, render_solutions
 
     if isinstance(found, ox.QueryBoolean):
         return render_boolean(bool(found), fmt, terminal=terminal)
