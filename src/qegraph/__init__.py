@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .paths import explain_paths, neighbors
     from .pipeline import BuildResult, build
     from .projection import communities, degree, pagerank, project
+    from .querying import QueryRunner, query_inputs, run_queries
     from .reasoning import owl_rl_closure
     from .safety import network_blocked, no_network
     from .scores import scores_graph, write_scores
@@ -118,6 +119,9 @@ _EXPORTS: dict[str, str] = {
     "docs_hrefs": "ontodoc",
     "write_docs": "ontodoc",
     "ViewerKeys": "pagelinks",
+    "QueryRunner": "querying",
+    "query_inputs": "querying",
+    "run_queries": "querying",
     "BuildResult": "pipeline",
     "build": "pipeline",
 }
@@ -127,9 +131,9 @@ __all__ = sorted([*_EXPORTS, "__version__"])
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import version
+        from ._version import __version__
 
-        return version("qegraph")
+        return __version__
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'qegraph' has no attribute {name!r}")
