@@ -27,6 +27,7 @@ from .results import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     check_format,
+    default_format,
     display_width,
     render_boolean,
     render_solutions,
@@ -157,5 +158,5 @@ def answer_in_format(
     if prepared.kind in ("CONSTRUCT", "DESCRIBE"):
         chosen = fmt or "turtle"
     else:
-        chosen = fmt or ("table" if terminal else "csv")
+        chosen = default_format(fmt, terminal=terminal)
     return render_result(result, fmt, lang=lang, terminal=terminal), chosen

@@ -200,7 +200,9 @@ class QueryRunner:
         """
         quick = self._quick(text)
         if quick is not None:
-            return Answer(quick, self.fmt or ("table" if self.terminal else "csv"))
+            from .results import default_format
+
+            return Answer(quick, default_format(self.fmt, terminal=self.terminal))
         from .formatting import answer_in_format
 
         rendered, chosen = answer_in_format(

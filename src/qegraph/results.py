@@ -28,6 +28,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
     "check_format",
+    "default_format",
     "display_width",
     "render_boolean",
     "render_solutions",
@@ -53,6 +54,16 @@ def display_width(text: str) -> int:
     return width
 
 
+def default_format(fmt: str | None, *, terminal: bool = False) -> str:
+    """The format a SELECT or ASK answer is written in: ``fmt``, else a table on a terminal
+    and CSV elsewhere (where the answer is read by another program).
+
+    >>> default_format(None), default_format(None, terminal=True), default_format("json")
+    ('csv', 'table', 'json')
+    """
+    return fmt or ("table" if terminal else "csv")
+
+
 def render_solutions(
     variables: Sequence[str],
     rows: Iterable[Sequence[Value | None]],
@@ -72,7 +83,7 @@ def render_solutions(
     ?x
     "素质教育"@zh-Hans
     """
-    fmt = fmt or ("table" if terminal else "csv")
+    fmt = default_format(fmt, terminal=terminal)
     check_format("SELECT", fmt)
     return {
         "table": _table,
@@ -89,7 +100,7 @@ def render_boolean(answer: bool, fmt: str | None = None, *, terminal: bool = Fal
     >>> print(render_boolean(True, "json"), end="")
     {"head": {}, "boolean": true}
     """
-    fmt = fmt or ("table" if terminal else "csv")
+    fmt = default_format(fmt, terminal=terminal)
     check_format("ASK", fmt)
     return _ask(answer, fmt)
 
