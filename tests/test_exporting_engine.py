@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qegraph import ExportError, load, load_dataset
+from qegraph import ExportError, exporting, load, load_dataset
 from qegraph.backends import StoreBackend
 from qegraph.exporting import DataFiles, serialize
 from tests import export_oracle as oracle
@@ -60,6 +60,17 @@ def bundled_store(tmp_path_factory) -> StoreBackend:
     return store
 
 
+@pytest.fixture(params=["alone", "apart"])
+def apart(request, monkeypatch) -> str:
+    """Each byte comparison twice: in one process, and with every Turtle statement half and
+    every parse-back half shared with a forked child (as the large exports do)."""
+    if request.param == "apart":
+        monkeypatch.setattr(exporting, "_APART_LINES", 1)
+        monkeypatch.setattr(exporting, "_APART_BYTES", 1)
+    return request.param
+
+
+@pytest.mark.usefixtures("apart")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_bundled_graph_same_bytes_from_data_store_and_rdflib(fmt, bundled_store) -> None:
     expected = _today([], fmt)
@@ -70,6 +81,7 @@ def test_bundled_graph_same_bytes_from_data_store_and_rdflib(fmt, bundled_store)
     assert serialize(bundled_store.graph(), fmt) == ORACLE[fmt](load()).encode()
 
 
+@pytest.mark.usefixtures("apart")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_bench_graphs_same_bytes(fmt, bench_files, tmp_path) -> None:
     for path in bench_files:
@@ -79,6 +91,7 @@ def test_bench_graphs_same_bytes(fmt, bench_files, tmp_path) -> None:
     assert serialize(store.graph(), fmt) == ORACLE[fmt](load(bench_files)).encode()
 
 
+@pytest.mark.usefixtures("apart")
 @pytest.mark.parametrize(
     ("name", "fmt"),
     [
@@ -200,6 +213,7 @@ def test_a_100k_deep_nesting_in_a_store_is_refused_not_crashed(tmp_path) -> None
         assert "Traceback" not in result.stderr and peak_mb < 1000
 
 
+@pytest.mark.usefixtures("apart")
 def test_a_deep_chain_that_labels_cheaply_is_written_with_bounded_nesting(tmp_path) -> None:
     """Blank nodes told apart by their own literal are labelled at once; Turtle nests 200 deep
     at most and writes the rest with labels, instead of exhausting the stack."""
@@ -270,6 +284,7 @@ _TRICKY = (
 )
 
 
+@pytest.mark.usefixtures("apart")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_tricky_terms_same_bytes_from_data_and_store(fmt, tmp_path) -> None:
     """The bulk path rewrites Oxigraph's lines where its text or order differs from the

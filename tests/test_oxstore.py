@@ -214,3 +214,27 @@ def test_select_star_has_the_same_columns_on_the_store_as_in_memory(
     assert direct is not None
     assert direct.splitlines()[0] == "b,m,z"
     assert direct == answer(bundled_graph, text, fmt="csv")
+
+
+def test_a_large_load_merges_the_stores_files(tmp_path: Path, monkeypatch) -> None:
+    """From OPTIMIZE_FROM triples on, a load merges the bulk loader's overlapping table files
+    (the query commands open the store read-only and would never merge them); below, it does
+    not spend the time. Each file over 1 MB gets its own bulk load, so its own table files."""
+    from qegraph import storeload
+
+    files = []
+    for part in range(2):
+        data = tmp_path / f"part{part}.nt"
+        data.write_text(
+            "".join(f"<urn:x:s{part}-{i}> <urn:x:p> <urn:x:o{i % 97}> .\n" for i in range(40_000)),
+            encoding="utf-8",
+        )
+        files.append(data)
+    tables = {}
+    for threshold in (80_001, 80_000):
+        monkeypatch.setattr(storeload, "OPTIMIZE_FROM", threshold)
+        folder = tmp_path / f"store-{threshold}"
+        assert storeload.load_store(folder, files, bundled=False).triples == 80_000
+        tables[threshold] = len(list(folder.glob("*.sst")))
+        assert len(StoreBackend(folder).graph()) == 80_000
+    assert tables[80_000] < tables[80_001]

@@ -7,7 +7,6 @@ simple graph of :func:`qegraph.projection.undirected`, with nodes in sorted orde
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -86,45 +85,21 @@ def betweenness_apart(
     >>> [round(x, 1) for x in betweenness_apart(igraph.Graph([(0, 1), (1, 2)]), None)()]
     [0.0, 1.0, 0.0]
     """
+    from .apart import start_apart
+
     work = steps if steps is not None else len(sources or range(ig.vcount())) * ig.ecount()
-    if work < APART_STEPS or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        values = ig.betweenness(directed=False, sources=sources)
+
+    def compute() -> list[float]:
+        return ig.betweenness(directed=False, sources=sources)
+
+    waiting = start_apart(compute, name="qegraph-betweenness") if work >= APART_STEPS else None
+    if waiting is None:
+        values = compute()
         return lambda: values
-    import multiprocessing
-    import signal
-
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-
-    def child() -> None:
-        # Ctrl-C reaches the whole process group: the parent reports it, the child stays quiet
-        # (and a parent gone before the answer is sent must not leave a traceback either).
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            send.send(ig.betweenness(directed=False, sources=sources))
-            send.close()
-        except BaseException:
-            os._exit(1)
-
-    # Daemonic: a parent interrupted before it asks for the values does not wait for them.
-    process = context.Process(target=child, name="qegraph-betweenness", daemon=True)
-    process.start()
-    send.close()
 
     def values() -> list[float]:
-        try:
-            found = receive.recv()
-        except (EOFError, OSError):  # the child died (killed, out of memory): compute here
-            found = None
-        except BaseException:  # Ctrl-C or a time limit: stop the child now, not when it is done
-            process.terminate()
-            raise
-        finally:
-            receive.close()
-            process.join()
-        if found is None:
-            found = ig.betweenness(directed=False, sources=sources)
-        return found
+        found = waiting()
+        return compute() if found is None else found
 
     return values
 

@@ -727,23 +727,78 @@ class _TurtleWriter:
 
     def blocks(self) -> list[bytes]:
         """One block per statement, in order."""
-        blocks = []
+        iris, blanks = self._subjects()
+        return self._iri_blocks(iris) + self._blank_blocks(blanks)
+
+    def blocks_apart(self, prefix: bytes | None = None) -> tuple[list[bytes], int | None]:
+        """The text of :meth:`blocks`, its second half written by a forked child on another
+        core (:func:`qegraph.apart.start_apart`), as the same blocks but each half joined in
+        one; with ``prefix`` (the prefix block), also how many triples the text parses back to,
+        each half parsed where it was written (None if a part does not parse).
+
+        Only IRI subjects are shared out: they are never nested, so each is written the same
+        in either process; the blank-node subjects, which depend on what the IRI subjects
+        nested, are written here once the child's answer (its text and the nodes it nested)
+        is in.
+        """
+        from .apart import start_apart
+
+        iris, blanks = self._subjects()
+        near = iris[: self._middle(iris, blanks)]
+        far = iris[len(near) :]
+
+        def written(part: list[bytes]) -> tuple[bytes, int | None]:
+            text = b"\n".join(self._iri_blocks(part))
+            return text, _count_after(prefix, text)
+
+        def write_far() -> tuple[bytes, int | None, set[bytes]]:
+            return (*written(far), self.done)
+
+        waiting = start_apart(write_far, name="qegraph-turtle") if far else None
+        near_text, near_found = written(near)
+        answer = waiting() if waiting is not None else None
+        far_text, far_found, far_done = answer if answer is not None else write_far()
+        self.done |= far_done
+        rest = self._blank_blocks(blanks)
+        blocks = [text for text in (near_text, far_text) if text] + rest
+        found = None
+        if near_found is not None and far_found is not None:
+            rest_found = _count_after(prefix, b"\n".join(rest))
+            found = None if rest_found is None else near_found + far_found + rest_found
+        return blocks, found
+
+    def _subjects(self) -> tuple[list[bytes], list[bytes]]:
+        """The IRI subjects and the blank-node subjects, each in the order they are written."""
         # In line order, IRIs ("<") come before blank nodes ("_"); each sorts by its text.
         subjects = list(self.spans)
         first_blank = bisect.bisect_left(subjects, b"_")
-        subjects = sorted(subjects[:first_blank], key=_IRI_TEXT) + sorted(
-            subjects[first_blank:], key=_LABEL_TEXT
-        )
+        iris = sorted(subjects[:first_blank], key=_IRI_TEXT)
+        return iris, sorted(subjects[first_blank:], key=_LABEL_TEXT)
+
+    def _middle(self, iris: list[bytes], blanks: list[bytes]) -> int:
+        """How many of ``iris`` (from the start) make half of the work, counted in lines: the
+        blank-node subjects' lines, written after the rest, count on this side."""
+        spans = self.spans
+        blank_lines = len(self.lines) - min((spans[s][0] for s in blanks), default=len(self.lines))
+        wanted = len(self.lines) // 2 - blank_lines
+        sizes = itertools.accumulate(end - start for start, end in map(spans.__getitem__, iris))
+        return bisect.bisect_left(list(sizes), wanted)
+
+    def _iri_blocks(self, iris: list[bytes]) -> list[bytes]:
+        # As self._statement(subject): an IRI is never nested, nor marked done.
+        text, predicates = self.text, self._predicates
+        return [text[subject] + b" " + predicates(subject, 1) + b" .\n" for subject in iris]
+
+    def _blank_blocks(self, blanks: list[bytes]) -> list[bytes]:
+        blocks = []
         inline, done, text, predicates = self.inline, self.done, self.text, self._predicates
-        for subject in subjects:
+        for subject in blanks:
             if subject not in inline:
-                # As self._statement(subject); only blank nodes need to be marked done.
-                if subject[0] == _UNDERSCORE:
-                    done.add(subject)
+                done.add(subject)
                 blocks.append(text[subject] + b" " + predicates(subject, 1) + b" .\n")
         # Blank nodes only reachable through a cycle of single references, or nested too deep:
         # label one, go on (until every subject is written).
-        left = [s for s in subjects[first_blank:] if s not in done]
+        left = [s for s in blanks if s not in done]
         while left:
             for subject in left:
                 if subject not in self.done:
@@ -848,16 +903,29 @@ def to_turtle(graph: Any) -> str:
     return serialize(graph, "turtle", check=False).decode("utf-8")
 
 
-def _turtle(lines: list[bytes], blank_lines: Iterable[bytes] | None = None) -> bytes:
-    """Turtle from sorted, distinct N-Triples lines (emptied once written, to free them).
+def _turtle(
+    lines: list[bytes], blank_lines: Iterable[bytes] | None = None, *, expected: int | None = None
+) -> bytes:
+    """Turtle from sorted, distinct N-Triples lines (emptied once written, to free them); with
+    ``expected``, checked to parse back to that many triples (:class:`ExportError` if not).
 
-    ``blank_lines``: see :class:`_TurtleWriter`.
+    ``blank_lines``: see :class:`_TurtleWriter`. From :data:`_APART_LINES` lines on, half the
+    statements are written, and parsed back, on a second core.
     """
-    blocks = _TurtleWriter(lines, blank_lines=blank_lines).blocks()
+    writer = _TurtleWriter(lines, blank_lines=blank_lines)
+    prefix = _prefix_block().encode()
+    found = None
+    if len(lines) >= _APART_LINES:
+        blocks, found = writer.blocks_apart(prefix if expected is not None else None)
+    else:
+        blocks = writer.blocks()
     lines.clear()  # before the join: the lines and the output are not held at once
     # One join, not a join and a concatenation: each copy of a large output costs its size.
-    blocks.insert(0, _prefix_block().encode())
-    return b"\n".join(blocks)
+    blocks.insert(0, prefix)
+    data = b"\n".join(blocks)
+    if expected is not None and found != expected:
+        _verify_rdf(data, "turtle", expected, distinct=True)  # says what is wrong, as always
+    return data
 
 
 def to_trig(dataset: Any) -> str:
@@ -1367,14 +1435,30 @@ def _count(items: Iterable[Any]) -> int:
     return last[0][0] if last else 0
 
 
+#: From this many lines on, a Turtle export writes half its statements in a forked child,
+#: and from this many bytes of output on, the parse-back check reads half the text there
+#: (:mod:`qegraph.apart`): below, starting the child costs more than the half it saves.
+_APART_LINES = 100_000
+_APART_BYTES = 4_000_000
+#: Where a text of each format may be cut into two that parse alone: between lines, and in
+#: Turtle between statements (a statement never holds an empty line, and the second part gets
+#: the prefixes again).
+_CUT_AT = {"nt": b"\n", "nquads": b"\n", "turtle": b"\n\n"}
+
+
 def _verify_rdf(data: bytes, fmt: str, expected: int, *, distinct: bool = False) -> None:
     """Parse ``data`` back with Oxigraph and compare the number of triples (or quads).
 
     With ``distinct`` (the writer put each triple once, in one text: sorted distinct lines) the
-    parsed triples are counted as they stream by; otherwise distinct quads are counted.
+    parsed triples are counted as they stream by, a large text in two halves at once (one in a
+    forked child); otherwise distinct quads are counted. A failure is reported as the whole
+    text parsed at once reports it.
     """
     import pyoxigraph as ox
 
+    large = distinct and fmt in _CUT_AT and len(data) >= _APART_BYTES
+    if large and _count_apart(data, fmt) == expected:
+        return
     try:
         parsed = ox.parse(input=data, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]))
         # An Oxigraph dataset counts distinct quads without a Python object per quad; the
@@ -1389,6 +1473,48 @@ def _verify_rdf(data: bytes, fmt: str, expected: int, *, distinct: bool = False)
             f"the {fmt} output parses back to {found} triples instead of {expected}; "
             "nothing was written"
         )
+
+
+def _count_apart(data: bytes, fmt: str) -> int | None:
+    """How many triples the text ``data`` of format ``fmt`` parses to, counted in two halves
+    at once, the second by a forked child; None if a half does not parse or no child started."""
+    from .apart import start_apart
+
+    separator = _CUT_AT[fmt]
+    cut = data.find(separator, len(data) // 2)
+    if cut < 0:
+        return None
+    cut += len(separator)
+    head = _prefix_block().encode() if fmt == "turtle" else b""
+
+    def count_far() -> int | None:
+        return _stream_count(head + data[cut:], fmt)
+
+    waiting = start_apart(count_far, name="qegraph-check")
+    if waiting is None:
+        return None
+    near = _stream_count(data[:cut], fmt)
+    far = waiting()  # None: the child died (the text parsed or not), so count it here
+    far = count_far() if far is None else far
+    return near + far if near is not None and far is not None else None
+
+
+def _count_after(prefix: bytes | None, text: bytes) -> int | None:
+    """How many triples the Turtle statements ``text`` parse to after ``prefix`` (0 for no
+    text); None if they do not parse, or when there is no ``prefix`` (nothing to check)."""
+    if prefix is None:
+        return None
+    return _stream_count(prefix + b"\n" + text, "turtle") if text else 0
+
+
+def _stream_count(data: bytes, fmt: str) -> int | None:
+    """How many triples ``data`` parses to with Oxigraph, or None if it does not parse."""
+    import pyoxigraph as ox
+
+    try:
+        return _count(ox.parse(input=data, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt])))
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _verify_network(data: bytes, fmt: str, expected: nx.MultiDiGraph) -> None:
@@ -1476,10 +1602,7 @@ def serialize(graph: Graph | DataFiles, fmt: str, *, check: bool = True) -> byte
     if fmt == "csv":
         raise ExportError("csv writes two files (nodes.csv, edges.csv): give a folder with -o")
     if fmt in _ENGINE_FORMATS:
-        data, expected, distinct = _engine_format(graph, fmt)
-        if check:
-            _verify_rdf(data, fmt, expected, distinct=distinct)
-        return data
+        return _engine_format(graph, fmt, check=check)
     if isinstance(graph, DataFiles):
         graph = graph.graph()
     if fmt in ("jsonld", "xml"):
@@ -1495,9 +1618,9 @@ def serialize(graph: Graph | DataFiles, fmt: str, *, check: bool = True) -> byte
     raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
 
 
-def _engine_format(graph: Any, fmt: str) -> tuple[bytes, int, bool]:
-    """(``graph`` in Turtle, N-Triples, N-Quads or TriG, how many triples it must parse back
-    to, whether its lines are known to be distinct triples).
+def _engine_format(graph: Any, fmt: str, *, check: bool) -> bytes:
+    """``graph`` in Turtle, N-Triples, N-Quads or TriG; with ``check``, parsed back and its
+    triples counted (:class:`ExportError` if they are not the graph's).
 
     A store or files are read in bulk as N-Triples lines (:func:`_engine_source`); an rdflib
     graph is read term by term. Either way the writers work on sorted N-Triples lines.
@@ -1506,10 +1629,13 @@ def _engine_format(graph: Any, fmt: str) -> tuple[bytes, int, bool]:
     engine = _engine_source(graph, named)
     if engine is not None:
         lines, expected, blank_lines = engine
-        if fmt in ("nt", "nquads"):  # a store's one graph is the default graph
-            return _joined(lines), expected, True
-        data = _turtle(lines, blank_lines) if fmt == "turtle" else _trig([(None, lines)])
-        return data, expected, True
+        if fmt == "turtle":  # checked as it is written
+            return _turtle(lines, blank_lines, expected=expected if check else None)
+        # A store's one graph is the default graph.
+        data = _joined(lines) if fmt in ("nt", "nquads") else _trig([(None, lines)])
+        if check:
+            _verify_rdf(data, fmt, expected, distinct=True)
+        return data
     quads = _quads(graph, named=named)
     expected = _expected_count(graph, quads)
     # Lines from files are distinct (read into a set); rdflib's terms may differ where RDF's
@@ -1518,14 +1644,21 @@ def _engine_format(graph: Any, fmt: str) -> tuple[bytes, int, bool]:
     quads = _canonical_quads(quads)
     labels = _Labels()
     if fmt in ("nt", "nquads"):
-        return _joined(_nt_lines(quads, labels, graphs=named)), expected, distinct
-    if fmt == "turtle":
-        return _turtle(_nt_lines(quads, labels)), expected, distinct
-    graphs = [
-        (None if name is None else _nt(name, labels).encode("utf-8"), _nt_lines(members, labels))
-        for name, members in _by_graph(quads)
-    ]
-    return _trig(graphs), expected, distinct
+        data = _joined(_nt_lines(quads, labels, graphs=named))
+    elif fmt == "turtle":
+        data = _turtle(_nt_lines(quads, labels))
+    else:
+        graphs = [
+            (
+                None if name is None else _nt(name, labels).encode("utf-8"),
+                _nt_lines(members, labels),
+            )
+            for name, members in _by_graph(quads)
+        ]
+        data = _trig(graphs)
+    if check:
+        _verify_rdf(data, fmt, expected, distinct=distinct)
+    return data
 
 
 def export(

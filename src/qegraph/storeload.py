@@ -33,7 +33,7 @@ from .errors import BackendError, InputError
 from .limits import token_too_large
 from .oxstore import DEFAULT_GRAPH, count_triples, graph_name, is_store
 
-__all__ = ["LoadReport", "Progress", "load_store", "store_lock", "total_bytes"]
+__all__ = ["OPTIMIZE_FROM", "LoadReport", "Progress", "load_store", "store_lock", "total_bytes"]
 
 #: Called with the number of bytes done so far (read from files, or sent to an endpoint).
 Progress = Callable[[int], None]
@@ -156,6 +156,10 @@ def _input_errors(display: str, source: Any) -> Iterator[None]:
 
 #: Sources under this many bytes load in one transaction rather than with the bulk loader.
 _SMALL_SOURCE = 1 << 20
+#: From this many triples on, a load merges the store's files (``Store.optimize()``) before it
+#: is put in place: it costs 1.5 s at 1M and 7.4 s at 5M, and at 5M the query set of
+#: scripts/bench.py then runs in 10.7 s instead of 18.8 s (docs/benchmarks.md, store-optimize).
+OPTIMIZE_FROM = 2_000_000
 
 
 def _write_sources(
@@ -380,6 +384,11 @@ def _load_locked(
             store.add_graph(graph)  # an empty load still leaves the graph there
         _warn_imports(store, graph)
         triples = count_triples(store, graph)
+        if triples >= OPTIMIZE_FROM:
+            # The bulk loader leaves its table files overlapping, and the query commands open
+            # the store read-only, so nothing would ever merge them: at 5M triples the heavy
+            # queries ran 2-3x slower on a fresh store than on a merged one.
+            store.optimize()
         store.flush()
         store = None  # closes it
         _swap(fresh, target)
