@@ -157,9 +157,10 @@ def _input_errors(display: str, source: Any) -> Iterator[None]:
 #: Sources under this many bytes load in one transaction rather than with the bulk loader.
 _SMALL_SOURCE = 1 << 20
 #: From this many triples on, a load merges the store's files (``Store.optimize()``) before it
-#: is put in place: it costs 1.5 s at 1M and 7.4 s at 5M, and at 5M the query set of
-#: scripts/bench.py then runs in 10.7 s instead of 18.8 s (docs/benchmarks.md, store-optimize).
-OPTIMIZE_FROM = 2_000_000
+#: is put in place. The merge cost 3.3 s at 2M and saved 2.4 s on the query set of
+#: scripts/bench.py; at 5M it cost 6.5 s and saved 20 s (30.9 s -> 10.8 s), so it starts between
+#: (docs/benchmarks.md, store-optimize).
+OPTIMIZE_FROM = 3_000_000
 
 
 def _write_sources(
