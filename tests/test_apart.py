@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +28,9 @@ def _both(monkeypatch, produce):
     alone = produce()
     monkeypatch.setattr(exporting, "_APART_LINES", 1)
     monkeypatch.setattr(exporting, "_APART_BYTES", 1)
+    # Another thread would keep the child from starting, and the comparison would be of one
+    # process with itself.
+    assert threading.active_count() == 1, threading.enumerate()
     return alone, produce()
 
 
@@ -43,6 +47,20 @@ def test_the_answer_comes_from_another_process() -> None:
         return
     assert waiting is not None
     assert waiting() not in (None, os.getpid())
+
+
+def test_no_child_is_forked_while_another_thread_runs() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, name="qegraph-test-other")
+    other.start()
+    try:
+        assert start_apart(os.getpid, name="qegraph-test") is None
+    finally:
+        release.set()
+        other.join()
+    if cores() >= 2:  # the thread gone, a child starts again
+        waiting = start_apart(os.getpid, name="qegraph-test")
+        assert waiting is not None and waiting() != os.getpid()
 
 
 @pytest.mark.skipif(cores() < 2, reason="one core: start_apart starts no child")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def apart(request, monkeypatch) -> str:
     if request.param == "apart":
         monkeypatch.setattr(exporting, "_APART_LINES", 1)
         monkeypatch.setattr(exporting, "_APART_BYTES", 1)
+        # Another thread would keep the child from starting (qegraph.apart).
+        assert threading.active_count() == 1, threading.enumerate()
     return request.param
 
 

@@ -3,8 +3,8 @@
 Python runs one thread at a time, and the C libraries qegraph calls (igraph, Oxigraph's parser
 through its Python iterator) hold the GIL, so threads would not help. A forked child reads the
 parent's memory as it is (nothing is copied in), computes, and sends back its answer; the parent
-waits for it only when it needs it. Where there is one core or no ``fork``, nothing is started and
-the caller does the work itself.
+waits for it only when it needs it. Where there is one core, no ``fork`` or another thread running,
+nothing is started and the caller does the work itself.
 """
 
 from __future__ import annotations
@@ -32,13 +32,18 @@ def start_apart(work: Callable[[], T], *, name: str) -> Callable[[], T | None] |
     The answer travels back pickled. The waiting function returns None when the child died
     before answering (killed, out of memory, or ``work`` raised), so that the caller computes it
     itself; if the parent is interrupted while waiting (Ctrl-C, a time limit), the child is
-    stopped at once. Returns None, starting nothing, on one core or without ``fork``.
+    stopped at once. Returns None, starting nothing, on one core, without ``fork``, or while
+    other threads run (as in ``qegraph serve``): a child forked then could wait forever on a lock
+    another thread held at the fork, the rule :mod:`qegraph.cache` and the store's query child
+    keep too.
 
     >>> waiting = start_apart(lambda: sum(range(10)), name="qegraph-sum")
     >>> (waiting() if waiting else sum(range(10)))
     45
     """
-    if not hasattr(os, "fork") or cores() < 2:
+    import threading
+
+    if not hasattr(os, "fork") or cores() < 2 or threading.active_count() > 1:
         return None
     import gc
     import multiprocessing

@@ -105,9 +105,9 @@ def engine_graph(
 
     ``warm`` names modules the caller will need next (``igraph`` takes 2-3 s to import, as it
     imports matplotlib): while big files load, a thread imports them. Oxigraph's bulk loader
-    releases the GIL, so on two cores the import costs no wall-clock time; a later ``import``
-    of the same module waits for the thread's (Python's import lock), and an import that fails
-    there fails again, with its own message, where the module is used.
+    releases the GIL, so on two cores the import costs no wall-clock time. The thread is joined
+    once the files are in; an import that fails there fails again, with its own message, where
+    the module is used.
 
     >>> len(engine_graph()) == len(__import__("qegraph").load())
     True
@@ -118,12 +118,17 @@ def engine_graph(
     from .oxstore import DEFAULT_GRAPH
 
     files = list(files)
+    warmer = None
     if warm and _total_bytes(files) >= _WARM_BYTES:
         import threading
 
-        # Not joined: the main thread's own import of a module waits for this one.
-        threading.Thread(target=_import_all, args=(list(warm),), name="qegraph-warm").start()
+        warmer = threading.Thread(target=_import_all, args=(list(warm),), name="qegraph-warm")
+        warmer.start()
     store = loading.engine_store(files, bundled=bundled)
+    if warmer is not None:
+        # The caller imports these next and would wait for them anyway; with no other thread
+        # left, the work that follows may fork (qegraph.apart).
+        warmer.join()
     rdf_store = oxigraph_store_class()(store=store, graph_iri=DEFAULT_GRAPH)
     return bind_prefixes(Graph(store=rdf_store, identifier=URIRef(DEFAULT_GRAPH)))
 
