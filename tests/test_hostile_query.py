@@ -148,6 +148,125 @@ def test_tiny_time_limits_in_a_loop_never_escape_or_stay_armed():
     assert thread_done + thread_timeout == 2000 and thread_timeout > 0
 
 
+# Limits that run out while their body imports a module. An interruption raised inside
+# importlib left the global import lock held: the next import in any thread hung for good (a
+# worker of `serve`), and one raised in importlib's weakref callback printed "Exception ignored
+# in ... Traceback" under the one-line timeout message (CI, 2026-11-28).
+_IMPORT_LOOP = """
+import importlib, random, sys, tempfile, threading
+from pathlib import Path
+from qegraph.errors import QueryTimeoutError
+from qegraph.limits import time_limit
+
+root = Path(tempfile.mkdtemp(dir=sys.argv[3]))
+sys.path.insert(0, str(root))
+n = int(sys.argv[2])
+for i in range(n):
+    (root / f"fresh{i}.py").write_text(f"import json\\nVALUE = {i}\\n")
+importlib.invalidate_caches()
+random.seed(int(sys.argv[1]))
+
+def loop(names, scale):
+    outcomes = {"done": 0, "timeout": 0}
+    for name in names:
+        try:
+            with time_limit(random.uniform(1e-5, 4e-4) * scale):
+                assert importlib.import_module(name).VALUE == int(name[5:])
+            outcomes["done"] += 1
+        except QueryTimeoutError:
+            outcomes["timeout"] += 1
+        if name in sys.modules:  # never left half set up
+            assert sys.modules[name].VALUE == int(name[5:])
+    return outcomes
+
+names = [f"fresh{i}" for i in range(n)]
+main = loop(names[: n // 2], 1)
+found = []
+worker = threading.Thread(target=lambda: found.append(loop(names[n // 2 :], 20)))
+worker.start()
+worker.join()
+print(main["done"], main["timeout"], found[0]["done"], found[0]["timeout"])
+"""
+
+
+def test_time_limits_running_out_inside_imports_leave_imports_working(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_LOOP, "1", "4000", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # the old hang ends here as a failure
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
+    main_done, main_timeout, thread_done, thread_timeout = map(int, done.stdout.split())
+    assert main_done > 0 and main_timeout > 0
+    assert thread_done + thread_timeout == 2000
+
+
+# Most of the body's time is in __del__, where Python cannot raise an exception: it reports
+# "Exception ignored in" with a traceback on stderr and goes on.
+_DEL_LOOP = """
+import sys, time
+from qegraph.errors import QueryTimeoutError
+from qegraph.limits import time_limit
+
+def spin(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+class Tidy:
+    def __del__(self):
+        spin(0.002)
+
+timeouts = 0
+for _ in range(int(sys.argv[1])):
+    try:
+        with time_limit(0.003):
+            for _ in range(4):
+                Tidy()
+                spin(0.0005)
+    except QueryTimeoutError:
+        timeouts += 1
+print(timeouts)
+"""
+
+
+def test_time_limit_running_out_in_a_finaliser_prints_nothing_and_still_times_out():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _DEL_LOOP, "60"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
+    assert int(done.stdout) == 60
+
+
+def test_a_hook_set_after_a_limit_still_gets_other_reports(monkeypatch):
+    import sys
+
+    from qegraph import limits
+
+    seen = []
+    with time_limit(5):
+        pass
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    with time_limit(5):
+        pass
+    assert sys.unraisablehook is limits._unraisable  # ours goes in front again
+    sys.unraisablehook(type("Report", (), {"exc_value": ValueError("kept")})())
+    sys.unraisablehook(type("Report", (), {"exc_value": limits._Expired()})())
+    assert [str(report.exc_value) for report in seen] == ["kept"]
+
+
 def test_time_limit_running_out_before_the_body_is_a_timeout():
     with (
         pytest.raises(QueryTimeoutError, match="ran past its time limit of 1e-06 s"),

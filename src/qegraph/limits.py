@@ -12,6 +12,11 @@ broad ``except Exception`` cannot swallow it; it fires again every half second u
 ends, and the block always ends with :class:`~qegraph.errors.QueryTimeoutError` once time ran out,
 even if the work swallowed the interruption and returned a partial answer.
 
+An interruption never lands inside the import machinery (it is put off by a millisecond), and
+one that lands where Python cannot raise it (a ``__del__`` method, a weakref callback) is
+dropped without the "Exception ignored in" report such places print: the limit is still
+recorded, and the next interruption comes :data:`_REPEAT` seconds later.
+
 Code running inside a C extension (Oxigraph's Rust query engine, say) is only interrupted when it
 returns to Python; backends with their own timeout should use it as well.
 
@@ -108,6 +113,7 @@ def time_limit(
     """
     if seconds is None or seconds <= 0:
         return contextlib.nullcontext()
+    _drop_expired_when_unraisable()
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         return _AlarmLimit(float(seconds), what)
     return _AsyncLimit(float(seconds), what)
@@ -164,6 +170,10 @@ class _AlarmLimit(_Limit):
         if not self.armed:
             return
         self.fired = True
+        if frame is not None and _in_import(frame):
+            # An exception inside importlib can leave a module half set up for the whole run.
+            signal.setitimer(signal.ITIMER_REAL, 0.001, _REPEAT)
+            return
         if frame is None or frame.f_code not in _QUIET:
             raise _Expired
 
@@ -184,6 +194,33 @@ class _AlarmLimit(_Limit):
         if self.installed:
             self.disarm()
         self.finish(exc)
+
+
+def _in_import(frame: FrameType) -> bool:
+    """Whether the frame runs the import machinery (``importlib._bootstrap`` and friends)."""
+    return frame.f_code.co_filename.startswith("<frozen importlib")
+
+
+def _drop_expired_when_unraisable() -> None:
+    """Put :func:`_unraisable` in front of whatever ``sys.unraisablehook`` is current.
+
+    Checked on every limit, not once: a test runner or an application may set its own hook
+    later, and ours then goes in front of that one.
+    """
+    global _next_unraisable_hook
+    if sys.unraisablehook is not _unraisable:
+        _next_unraisable_hook = sys.unraisablehook
+        sys.unraisablehook = _unraisable
+
+
+def _unraisable(report: Any) -> None:
+    """Drop an interruption raised where Python cannot raise; pass on everything else."""
+    if isinstance(report.exc_value, _Expired):
+        return
+    _next_unraisable_hook(report)
+
+
+_next_unraisable_hook = sys.__unraisablehook__
 
 
 def _handle_pending() -> None:
@@ -222,7 +259,9 @@ class _AsyncLimit(_Limit):
                     return
                 self.fired = True
                 frame = sys._current_frames().get(self.target)
-                if not self.inside or (frame is not None and frame.f_code in _QUIET):
+                if not self.inside or (
+                    frame is not None and (frame.f_code in _QUIET or _in_import(frame))
+                ):
                     delay = 0.001  # let it reach the body (or finish __exit__)
                     continue
                 _set_async_exc(self.target, _Expired)
@@ -249,6 +288,9 @@ _QUIET = frozenset(
         _AlarmLimit.on_alarm,
         _AlarmLimit.disarm,
         _handle_pending,
+        _in_import,
+        _unraisable,
+        _drop_expired_when_unraisable,
         _AsyncLimit.__enter__,
         _AsyncLimit.__exit__,
         _Limit.finish,
