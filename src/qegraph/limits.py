@@ -171,7 +171,7 @@ class _AlarmLimit(_Limit):
             return
         self.fired = True
         if frame is not None and _in_import(frame):
-            # An exception inside importlib can leave a module half set up for the whole run.
+            # Raised inside importlib it can leave the global import lock held: imports then hang.
             signal.setitimer(signal.ITIMER_REAL, 0.001, _REPEAT)
             return
         if frame is None or frame.f_code not in _QUIET:
