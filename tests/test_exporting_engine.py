@@ -418,3 +418,97 @@ def test_engine_lines_name_every_line_with_a_blank_node(store, tmp_path) -> None
     with_blanks = {line for line in lines if b"_:" in line}
     assert with_blanks and with_blanks <= blank_lines
     assert blank_lines <= set(lines)
+
+
+def _one_by_one(writer, subject: bytes) -> bytes:
+    """A statement as the writer writes it when its lines are not in order: sorted, grouped."""
+    return writer.text[subject] + b" " + writer._predicates(subject, 1) + b" .\n"
+
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+# Terms whose N-Triples order differs from the written order: an IRI that starts another
+# (<urn:x:p> sorts after <urn:x:p-q> in a line), predicates that sort before rdf:type in a
+# line, literals whose text starts another's ("ab" against "ab c"), escapes, literals of each
+# kind, IRIs, and a blank node used once (nested) or twice (labelled).
+_PREDICATES = [
+    _RDF_TYPE,
+    "<http://purl.org/dc/terms/source>",
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>",
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#ty>",
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#ty-pe>",
+    "<http://www.w3.org/2004/02/skos/core#prefLabel>",
+    "<urn:x:p>",
+    "<urn:x:p-q>",
+    "<urn:x:p/q>",
+    "<https://w3id.org/qegraph/opposes>",
+]
+_OBJECTS = [
+    "<urn:x:o>",
+    "<urn:x:o-1>",
+    "<urn:x:o/1>",
+    "<https://w3id.org/qegraph/T>",
+    "<https://w3id.org/qegraph/T-2>",
+    '"ab"',
+    '"ab c"',
+    '"ab\\tc"',
+    '"ab"@en',
+    '"ab"@zh-Hans',
+    '"\\u00E9t\\u00E9"',
+    '"x\\"y"',
+    '"15"^^<http://www.w3.org/2001/XMLSchema#integer>',
+    '"2"^^<http://www.w3.org/2001/XMLSchema#integer>',
+    '"a"^^<urn:x:dt>',
+    "_:once",
+    "_:twice",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_statements_in_bulk_are_the_statements_written_one_by_one(seed) -> None:
+    """The writer writes a subject from its lines as they are when they are in the written
+    order (rdf:type lines moved first), and sorts the others: on random subjects full of
+    terms whose two orders differ, both ways give the same bytes, and most subjects (all
+    those in order) are written in bulk."""
+    import random
+
+    from qegraph.exporting import _TurtleWriter
+
+    chance = random.Random(seed)
+    subjects = [f"<urn:x:s{i}>" for i in range(30)] + ["<urn:x:s1-a>", "<urn:x:s1/a>"]
+    rows = {
+        f"{s} {chance.choice(_PREDICATES)} {chance.choice(_OBJECTS)}"
+        for s in subjects
+        for _ in range(chance.randint(1, 9))
+    }
+    rows |= {
+        "_:once <urn:x:p> <urn:x:o>",
+        "_:twice <urn:x:p> <urn:x:o>",
+        "<urn:x:z> <urn:x:p> _:twice",
+        "<urn:x:s0> <urn:x:p> _:nested",  # used once: nested in its subject's statement
+        '_:nested <urn:x:p> "n"',
+    }
+    lines = sorted(row.encode() for row in rows)
+    iris = [
+        s.encode() for s in subjects if any(line.startswith(s.encode() + b" ") for line in lines)
+    ]
+    writer = _TurtleWriter(lines)
+    by_lines = sorted((writer.spans[s], s) for s in iris)
+    bulk = [
+        statement
+        for first, end in exporting._runs([span for span, _ in by_lines])
+        for statement in writer._in_bulk(first, end)
+    ]
+    assert len(bulk) == len(by_lines)
+    written = 0
+    for (_span, subject), statement in zip(by_lines, bulk, strict=True):
+        if statement is not None:
+            written += 1
+            assert statement == _one_by_one(_TurtleWriter(list(lines)), subject), subject
+    assert written >= len(iris) // 4
+
+    # And the whole writer, against one that writes every subject one by one.
+    class OneByOne(_TurtleWriter):
+        def _iri_blocks(self, iris):
+            return [_one_by_one(self, subject) for subject in iris]
+
+    assert _TurtleWriter(list(lines)).write() == OneByOne(list(lines)).write()

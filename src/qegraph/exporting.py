@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import itertools
 import json
@@ -624,7 +625,7 @@ class _Texts(dict):  # type: ignore[type-arg]
         return text
 
 
-_PREDICATE, _OBJECT = operator.itemgetter(1), operator.itemgetter(2)
+_SUBJECT, _PREDICATE, _OBJECT = (operator.itemgetter(i) for i in range(3))
 
 
 _SPACES, _TWOS = itertools.repeat(b" "), itertools.repeat(2)
@@ -633,6 +634,30 @@ _SPACES, _TWOS = itertools.repeat(b" "), itertools.repeat(2)
 def _split(lines: Iterable[bytes]) -> Iterable[list[bytes]]:
     """Each N-Triples line as its three terms, split in C (no Python frame per line)."""
     return map(bytes.split, lines, _SPACES, _TWOS)
+
+
+_LAST_BYTE, _START = operator.itemgetter(-1), operator.itemgetter(0)
+_NONE = functools.partial(operator.is_, None)
+#: What comes before a predicate, and before a further object of the same predicate, in a
+#: statement written at depth 1 (as :meth:`_TurtleWriter._predicates` writes them).
+_NEXT_PREDICATE, _NEXT_OBJECT = b" ;\n    ", b",\n        "
+_SKIP_HEAD = len(_NEXT_PREDICATE)
+#: At most about this many lines are split at once when statements are written in bulk.
+_RUN_LINES = 1 << 16
+
+
+def _runs(spans: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
+    """(first line, end) of each run of ``spans`` (sorted) that follow each other in the
+    lines, cut after about :data:`_RUN_LINES` lines."""
+    first = end = -1
+    for start, stop in spans:
+        if start != end or stop - first > _RUN_LINES:
+            if end >= 0:
+                yield first, end
+            first = start
+        end = stop
+    if end >= 0:
+        yield first, end
 
 
 def _indents(depth: int) -> tuple[bytes, bytes]:
@@ -710,6 +735,7 @@ class _TurtleWriter:
         self.keys = _Cache(_nt_key, keep=_LT)  # IRIs recur; literals mostly do not
         self.predicate_keys = _Cache(_predicate_key)
         self.names = _Cache(lambda p: b"a " if p == _TYPE_NT else self.text[p] + b" ")
+        self.heads = _Cache(lambda p: _NEXT_PREDICATE + self.names[p])
 
     def props(self, subject: bytes) -> dict[bytes, list[bytes]]:
         """The objects of ``subject`` by predicate (in line order), split from its lines."""
@@ -785,9 +811,84 @@ class _TurtleWriter:
         return bisect.bisect_left(list(sizes), wanted)
 
     def _iri_blocks(self, iris: list[bytes]) -> list[bytes]:
-        # As self._statement(subject): an IRI is never nested, nor marked done.
-        text, predicates = self.text, self._predicates
-        return [text[subject] + b" " + predicates(subject, 1) + b" .\n" for subject in iris]
+        """The statements of ``iris``, in order: in bulk where their lines allow it
+        (:meth:`_in_bulk`), else one by one. An IRI is never nested, nor marked done, so both
+        ways write it the same."""
+        text, predicates, spans = self.text, self._predicates, self.spans
+        # By their lines' order, which is not the written one (<a-b> sorts before <a>).
+        by_lines = sorted(map(spans.__getitem__, iris))
+        written = itertools.chain.from_iterable(itertools.starmap(self._in_bulk, _runs(by_lines)))
+        found = dict(zip(map(_START, by_lines), written, strict=True))
+        blocks: list[Any] = list(map(found.__getitem__, map(_START, map(spans.__getitem__, iris))))
+        del found
+        for at in list(itertools.compress(range(len(iris)), map(_NONE, blocks))):
+            subject = iris[at]
+            blocks[at] = text[subject] + b" " + predicates(subject, 1) + b" .\n"
+        return blocks
+
+    def _in_bulk(self, first: int, end: int) -> list[bytes | None]:
+        """The statements of the IRI subjects whose lines are ``lines[first:end]``, in line
+        order; None for a subject whose lines are not in the order the writer sorts them to
+        (but for its ``rdf:type`` lines, moved first), or that nests a blank node.
+
+        One loop over the lines with no object made per line but its terms (making the
+        lines' terms into lists, grouping and sorting them, was most of an export's time):
+        a subject whose lines are already in order needs no sorting.
+        """
+        text = self.text.__getitem__
+        heads, names = self.heads.__getitem__, self.names.__getitem__
+        keys, order = self.keys.__getitem__, self.predicate_keys.__getitem__
+        inline = self.inline
+        join = b"".join
+        blocks: list[bytes | None] = []
+        parts: list[bytes] = []
+        types: list[bytes] = []
+        subject = predicate = previous = last_type = None
+        typed_first = wrong = False
+
+        def statement() -> bytes | None:
+            if wrong:
+                return None
+            if not types:
+                return join([text(subject), b" ", *parts, b" .\n"])
+            between = b"" if typed_first or not parts else _NEXT_PREDICATE
+            typed = _NEXT_OBJECT.join(types)
+            return join([text(subject), b" a ", typed, between, *parts, b" .\n"])
+
+        for s, p, o in _split(self.lines[first:end]):
+            written = o if o[-1] != _GT else text(o)  # plain literals and blank nodes as is
+            if s != subject:
+                if subject is not None:
+                    blocks.append(statement())
+                    parts.clear()
+                    types.clear()
+                subject, wrong = s, False
+                if p == _TYPE_NT:
+                    typed_first, predicate, last_type = True, None, o
+                    types.append(written)
+                else:
+                    typed_first, predicate = False, p
+                    parts += (names(p), written)
+            elif p == _TYPE_NT:
+                if types and keys(o) < keys(last_type):
+                    wrong = True
+                last_type = o
+                types.append(written)
+            elif p != predicate:
+                if predicate is not None and order(p) < order(predicate):
+                    wrong = True
+                predicate = p
+                parts += (heads(p), written)
+            else:
+                if keys(o) < keys(previous):
+                    wrong = True
+                parts += (_NEXT_OBJECT, written)
+            previous = o
+            if inline and o[0] == _UNDERSCORE and o in inline:
+                wrong = True
+        if subject is not None:
+            blocks.append(statement())
+        return blocks
 
     def _blank_blocks(self, blanks: list[bytes]) -> list[bytes]:
         blocks = []
