@@ -625,7 +625,7 @@ class _Texts(dict):  # type: ignore[type-arg]
         return text
 
 
-_SUBJECT, _PREDICATE, _OBJECT = (operator.itemgetter(i) for i in range(3))
+_PREDICATE, _OBJECT = operator.itemgetter(1), operator.itemgetter(2)
 
 
 _SPACES, _TWOS = itertools.repeat(b" "), itertools.repeat(2)
@@ -636,12 +636,11 @@ def _split(lines: Iterable[bytes]) -> Iterable[list[bytes]]:
     return map(bytes.split, lines, _SPACES, _TWOS)
 
 
-_LAST_BYTE, _START = operator.itemgetter(-1), operator.itemgetter(0)
+_START = operator.itemgetter(0)
 _NONE = functools.partial(operator.is_, None)
 #: What comes before a predicate, and before a further object of the same predicate, in a
 #: statement written at depth 1 (as :meth:`_TurtleWriter._predicates` writes them).
 _NEXT_PREDICATE, _NEXT_OBJECT = b" ;\n    ", b",\n        "
-_SKIP_HEAD = len(_NEXT_PREDICATE)
 #: At most about this many lines are split at once when statements are written in bulk.
 _RUN_LINES = 1 << 16
 
@@ -816,10 +815,11 @@ class _TurtleWriter:
         ways write it the same."""
         text, predicates, spans = self.text, self._predicates, self.spans
         # By their lines' order, which is not the written one (<a-b> sorts before <a>).
-        by_lines = sorted(map(spans.__getitem__, iris))
+        iri_spans = list(map(spans.__getitem__, iris))
+        by_lines = sorted(iri_spans)
         written = itertools.chain.from_iterable(itertools.starmap(self._in_bulk, _runs(by_lines)))
         found = dict(zip(map(_START, by_lines), written, strict=True))
-        blocks: list[Any] = list(map(found.__getitem__, map(_START, map(spans.__getitem__, iris))))
+        blocks: list[Any] = list(map(found.__getitem__, map(_START, iri_spans)))
         del found
         for at in list(itertools.compress(range(len(iris)), map(_NONE, blocks))):
             subject = iris[at]
