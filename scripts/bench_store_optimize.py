@@ -1,13 +1,11 @@
 """Does merging a store's files (``Store.optimize()``) at the end of a load pay? (issue 16)
 
 For each size, in turns: a fresh store is loaded as ``qegraph --store DIR load FILE`` loads it,
-once without the merge and once with it (``qegraph.storeload.OPTIMIZE_FROM_BYTES`` set out of
-reach or to 0), and the query set of ``scripts/bench.py`` then runs as one
-``qegraph --store DIR query`` command, in a new process that opens the store read-only, as a
-user's would; pyoxigraph used directly (``bulk_load`` then the queries in the same process) runs
-in the same turn. The load
-now merges from ``OPTIMIZE_FROM_BYTES`` of table files on (about 3M triples of this graph); this
-script is how that number was chosen.
+once without the merge and once with it (``qegraph.storeload.OPTIMIZE_FROM`` set out of reach or
+to 0), and the query set of ``scripts/bench.py`` then runs as one ``qegraph --store DIR query``
+command, in a new process that opens the store read-only, as a user's would; pyoxigraph used
+directly (``bulk_load`` then the queries in the same process) runs in the same turn. The load
+now merges from ``OPTIMIZE_FROM`` triples on; this script is how that number was chosen.
 Reproduce with::
 
     python scripts/bench_store_optimize.py --sizes 1M,2M,5M --repeat 2
@@ -42,7 +40,7 @@ def _turn(data: Path, work: Path, query_files: list[str]) -> dict[str, float]:
         shutil.rmtree(answers, ignore_errors=True)
         load = (
             "from qegraph import storeload\n"
-            f"storeload.OPTIMIZE_FROM_BYTES = {0 if merge else 10**15}\n"
+            f"storeload.OPTIMIZE_FROM = {0 if merge else 10**15}\n"
             f"storeload.load_store({str(store)!r}, [{str(data)!r}])\n"
         )
         side = "merged" if merge else "as loaded"

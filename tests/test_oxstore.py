@@ -217,10 +217,9 @@ def test_select_star_has_the_same_columns_on_the_store_as_in_memory(
 
 
 def test_a_large_load_merges_the_stores_files(tmp_path: Path, monkeypatch) -> None:
-    """From OPTIMIZE_FROM_BYTES of table files on, a load merges the bulk loader's overlapping
-    files (the query commands open the store read-only and would never merge them); below, it
-    does not spend the time. Each file over 1 MB gets its own bulk load, so its own table files;
-    the count in the report is taken after the merge, and is the same either way."""
+    """From OPTIMIZE_FROM triples on, a load merges the bulk loader's overlapping table files
+    (the query commands open the store read-only and would never merge them); below, it does
+    not spend the time. Each file over 1 MB gets its own bulk load, so its own table files."""
     from qegraph import storeload
 
     files = []
@@ -231,16 +230,11 @@ def test_a_large_load_merges_the_stores_files(tmp_path: Path, monkeypatch) -> No
             encoding="utf-8",
         )
         files.append(data)
-
-    def load(threshold: int, name: str) -> tuple[int, int]:
-        monkeypatch.setattr(storeload, "OPTIMIZE_FROM_BYTES", threshold)
-        folder = tmp_path / name
+    tables = {}
+    for threshold in (80_001, 80_000):
+        monkeypatch.setattr(storeload, "OPTIMIZE_FROM", threshold)
+        folder = tmp_path / f"store-{threshold}"
         assert storeload.load_store(folder, files, bundled=False).triples == 80_000
+        tables[threshold] = len(list(folder.glob("*.sst")))
         assert len(StoreBackend(folder).graph()) == 80_000
-        return len(list(folder.glob("*.sst"))), storeload._files_bytes(folder)
-
-    tables, size = load(10**15, "as-loaded")
-    assert size > 1 << 20  # the two bulk loads' files, not an empty folder
-    # Half and twice the unmerged store's size: the decision is taken on the size on disk.
-    assert load(size // 2, "over")[0] < tables
-    assert load(size * 2, "under")[0] == tables
+    assert tables[80_000] < tables[80_001]

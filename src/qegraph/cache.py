@@ -27,15 +27,10 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import stat
-import time
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-from .atomic import process_alive
 
 __all__ = ["CACHE_FORMAT", "cache_key", "cache_root", "open_cached", "save_later"]
 
@@ -65,7 +60,7 @@ def cache_key(files: Iterable[str | os.PathLike[str]]) -> str | None:
     why, in its own words)."""
     import pyoxigraph as ox
 
-    from .loading import _max_bytes, _max_nesting, guess_format
+    from .inputs import _max_bytes, _max_nesting, guess_format
     from .resources import module_files
 
     paths = [Path(f) for f in files]
@@ -79,7 +74,7 @@ def cache_key(files: Iterable[str | os.PathLike[str]]) -> str | None:
             # checkout does not bump (and importlib.metadata costs 70 ms to import).
             "parser": [
                 hashlib.sha256(Path(__file__).with_name(name).read_bytes()).hexdigest()
-                for name in ("loading.py", "cache.py")
+                for name in ("loading.py", "inputs.py", "cache.py")
             ],
             "pyoxigraph": ox.__version__,
             "max_bytes": _max_bytes(None),
@@ -211,6 +206,10 @@ def save_later(
 def _take(lock: Path) -> int:
     """Create the writer's lock file (one writer per entry), or raise OSError when a living
     process holds it; the lock of a writer that died is taken over."""
+    import time
+
+    from .atomic import process_alive
+
     try:
         return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -224,6 +223,9 @@ def _take(lock: Path) -> int:
 
 
 def _write(store: Any, root: Path, key: str, paths: list[str], warned: list[str]) -> None:
+    import shutil
+    import uuid
+
     import pyoxigraph as ox
 
     temporary = root / f".{key}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -234,7 +236,7 @@ def _write(store: Any, root: Path, key: str, paths: list[str], warned: list[str]
         disk.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         # The bulk loader leaves a table file per million quads, overlapping, and the commands
         # that read the entry open it read-only, so nothing would ever merge them: at 5M
-        # triples that made the heavy queries 2-3x slower (storeload.OPTIMIZE_FROM_BYTES).
+        # triples that made the heavy queries 2-3x slower (storeload.OPTIMIZE_FROM).
         # Merged here, in the background, it costs the user's commands nothing.
         disk.optimize()
         disk.flush()
@@ -252,6 +254,8 @@ def _write(store: Any, root: Path, key: str, paths: list[str], warned: list[str]
 
 def _prune(root: Path, key: str, paths: list[str]) -> None:
     """Remove the older entries for the same file paths (they hold an earlier version)."""
+    import shutil
+
     for folder in root.iterdir():
         if folder.name == key or folder.name.startswith(".") or not _trusted(folder):
             continue

@@ -24,6 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputError, NetworkRefusedError
+from .inputs import (
+    DEFAULT_MAX_INPUT_BYTES,
+    DEFAULT_MAX_NESTING,
+    FORMAT_BY_SUFFIX,
+    _max_bytes,
+    _max_nesting,
+    guess_format,
+)
 from .namespaces import PREFIXES, bind_prefixes, language_tag
 from .resources import module_files
 from .safety import no_network
@@ -47,29 +55,6 @@ __all__ = [
     "parse_into",
 ]
 
-#: Largest input file accepted unless the caller raises it (env ``QEGRAPH_MAX_INPUT_BYTES``).
-DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
-
-#: Deepest bracket or element nesting accepted unless raised (env ``QEGRAPH_MAX_NESTING``):
-#: rdflib's serializers recurse once per level and its JSON-LD writer fails near 150 levels.
-DEFAULT_MAX_NESTING = 100
-
-#: rdflib-style format names by file suffix.
-FORMAT_BY_SUFFIX = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".n3": "n3",
-}
-
 _OX_FORMATS = {
     "turtle": "TURTLE",
     "nt": "N_TRIPLES",
@@ -92,42 +77,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 class QegraphWarning(UserWarning):
     """Something was deliberately not done (an import not fetched); the CLI prints it to stderr."""
-
-
-def guess_format(path: str | os.PathLike[str] | Traversable) -> str:
-    """The rdflib format name for a file, from its suffix.
-
-    >>> guess_format("people.ttl"), guess_format("dump.nq")
-    ('turtle', 'nquads')
-    """
-    name = str(getattr(path, "name", path))
-    suffix = os.path.splitext(name)[1].lower()
-    try:
-        return FORMAT_BY_SUFFIX[suffix]
-    except KeyError:
-        known = ", ".join(sorted(FORMAT_BY_SUFFIX))
-        raise InputError(
-            f"{name}: unknown RDF file type {suffix or '(none)'}; use one of {known}"
-        ) from None
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 1:
-        raise InputError(f"{name} must be a positive whole number, not {value!r}")
-    return number
-
-
-def _max_bytes(max_bytes: int | None) -> int:
-    if max_bytes is not None:
-        return max_bytes
-    return _env_int("QEGRAPH_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES)
 
 
 def checked_file_size(path: str | os.PathLike[str], limit: int) -> int:
@@ -233,10 +182,6 @@ def _locate(data: bytes, text: str) -> tuple[int, int] | None:
         if offset >= 0:
             return _position(data, offset)
     return None
-
-
-def _max_nesting() -> int:
-    return _env_int("QEGRAPH_MAX_NESTING", DEFAULT_MAX_NESTING)
 
 
 def _too_deep(display: str, line: int, limit: int) -> InputError:

@@ -33,14 +33,7 @@ from .errors import BackendError, InputError
 from .limits import token_too_large
 from .oxstore import DEFAULT_GRAPH, count_triples, graph_name, is_store
 
-__all__ = [
-    "OPTIMIZE_FROM_BYTES",
-    "LoadReport",
-    "Progress",
-    "load_store",
-    "store_lock",
-    "total_bytes",
-]
+__all__ = ["OPTIMIZE_FROM", "LoadReport", "Progress", "load_store", "store_lock", "total_bytes"]
 
 #: Called with the number of bytes done so far (read from files, or sent to an endpoint).
 Progress = Callable[[int], None]
@@ -163,14 +156,11 @@ def _input_errors(display: str, source: Any) -> Iterator[None]:
 
 #: Sources under this many bytes load in one transaction rather than with the bulk loader.
 _SMALL_SOURCE = 1 << 20
-#: From this many bytes of table files on, a load merges the store's files
-#: (``Store.optimize()``) before it is put in place. The merge cost 3.3 s at 2M triples and saved
-#: 2.4 s on the query set of scripts/bench.py; at 5M it cost 6.5 s and saved 20 s (30.9 s ->
-#: 10.8 s), so it starts between, at about 3M triples of that graph: its fresh store holds 77 MB
-#: at 1M and 440 MB at 5M. The size on disk, unlike a count of the triples, is known before the
-#: merge without reading the store, and the count costs less after it (1.3-2.2 s at 5M against
-#: 3.0-3.5 s before; docs/benchmarks.md, store-optimize).
-OPTIMIZE_FROM_BYTES = 256 << 20
+#: From this many triples on, a load merges the store's files (``Store.optimize()``) before it
+#: is put in place. The merge cost 3.3 s at 2M and saved 2.4 s on the query set of
+#: scripts/bench.py; at 5M it cost 6.5 s and saved 20 s (30.9 s -> 10.8 s), so it starts between
+#: (docs/benchmarks.md, store-optimize).
+OPTIMIZE_FROM = 3_000_000
 
 
 def _write_sources(
@@ -394,12 +384,12 @@ def _load_locked(
         if isinstance(graph, ox.NamedNode):
             store.add_graph(graph)  # an empty load still leaves the graph there
         _warn_imports(store, graph)
-        if _files_bytes(fresh) >= OPTIMIZE_FROM_BYTES:
+        triples = count_triples(store, graph)
+        if triples >= OPTIMIZE_FROM:
             # The bulk loader leaves its table files overlapping, and the query commands open
             # the store read-only, so nothing would ever merge them: at 5M triples the heavy
             # queries ran 2-3x slower on a fresh store than on a merged one.
             store.optimize()
-        triples = count_triples(store, graph)
         store.flush()
         store = None  # closes it
         _swap(fresh, target)
@@ -416,17 +406,6 @@ def _load_locked(
         store = old = None
         shutil.rmtree(fresh, ignore_errors=True)
     return triples, size
-
-
-def _files_bytes(folder: Path) -> int:
-    """The bytes of the files in ``folder`` and below: a store's size on disk."""
-    total = 0
-    for entry in folder.rglob("*"):
-        # RocksDB removes its obsolete files in the background while we count.
-        with contextlib.suppress(FileNotFoundError):
-            if entry.is_file():
-                total += entry.stat().st_size
-    return total
 
 
 def _swap(fresh: Path, target: Path) -> None:
