@@ -234,10 +234,10 @@ def _write(store: Any, root: Path, key: str, paths: list[str], warned: list[str]
         disk = ox.Store(str(temporary / "store"))
         # N-Quads in memory, then Oxigraph's bulk loader: no Python object per quad.
         disk.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        # The bulk loader leaves a table file per million quads, overlapping, and the commands
-        # that read the entry open it read-only, so nothing would ever merge them: at 5M
-        # triples that made the heavy queries 2-3x slower (storeload.OPTIMIZE_FROM).
-        # Merged here, in the background, it costs the user's commands nothing.
+        # The bulk loader leaves a table file per million quads, overlapping; RocksDB merges
+        # them in the background only while this store is open, and the commands that read
+        # the entry open it read-only: unmerged at 5M triples, the heavy queries ran 2-3x
+        # slower (storeload.OPTIMIZE_FROM). Merged here, after the command has returned.
         disk.optimize()
         disk.flush()
         triples = len(disk)
